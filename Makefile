@@ -1,0 +1,52 @@
+# `make up` runs the platform with demo data; `make test` runs every check CI runs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CACHE := $(or $(LINEAGE_GRAPH_CACHE_DIR),$(HOME)/.cache/lineage-graph)
+OPA := $(CACHE)/bin/opa
+REGAL := $(CACHE)/bin/regal
+PYTEST_ARGS ?=
+
+.PHONY: install provision up test lint typecheck policy-check pytest bench clean
+
+$(BIN)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is required"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(BIN)/.installed
+
+provision: install
+	$(BIN)/lineage-graph provision
+
+up: provision
+	$(BIN)/lineage-graph up
+
+test: provision lint typecheck policy-check pytest
+
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+
+typecheck: install
+	$(BIN)/mypy
+
+policy-check: provision
+	$(OPA) fmt --fail --list policies
+	$(OPA) check --strict policies
+	$(REGAL) lint policies
+	$(OPA) test policies
+	@$(OPA) test policies --coverage --threshold 90 --format=json > .policy-coverage.json; rc=$$?; \
+	  $(BIN)/python -c 'import json; print("policy coverage: %.1f%% (at least 90%% required)" % json.load(open(".policy-coverage.json"))["coverage"])'; \
+	  rm -f .policy-coverage.json; exit $$rc
+
+pytest: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: provision
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,175 @@
+# METADATA
+# title: Retention
+# description: >-
+#   Dataset snapshots and data sources past their retention window. The window is
+#   the number of days data.lineage_graph.config.retention_days gives the subject's
+#   classification, or the subject's own retentionDays when that is shorter. A
+#   subject expires at createdAt + window (expired when now >= that instant) unless
+#   it is retired. "now" comes from the input, never from the clock, so a decision
+#   can be replayed.
+# custom:
+#   codes:
+#     RETENTION_EXPIRED:
+#       severity: violation
+#       meaning: The subject is past its retention window and not retired; its data must be deleted.
+#     RETENTION_EXPIRING_SOON:
+#       severity: warning
+#       meaning: The subject expires within retention_warning_days of now.
+#     RETENTION_UNKNOWN_CLASSIFICATION:
+#       severity: violation
+#       meaning: The subject has no classification, or one that retention_days does not list.
+#     RETENTION_OVERRIDE_IGNORED:
+#       severity: warning
+#       meaning: >-
+#         retentionDays is longer than the classification allows, or is not a
+#         non-negative number; the classification's window applies.
+#     RETENTION_INVALID_INPUT:
+#       severity: violation
+#       meaning: >-
+#         The input is not an object, or now, subject, subject.uid, subject.kind
+#         (snapshot or source) or subject.createdAt is missing or malformed.
+package lineage_graph.retention
+
+import data.lineage_graph.config
+import data.lineage_graph.lib
+
+# METADATA
+# title: Decision
+# description: The decision for input.subject at input.now; defined for any input.
+# scope: document
+# entrypoint: true
+default decision := {
+	"allow": false,
+	"violations": [{
+		"code": "RETENTION_INVALID_INPUT",
+		"message": "There is no input document.",
+		"entity": "",
+		"remediation": "Send the input document described in docs/policies.md.",
+	}],
+	"warnings": [],
+}
+
+decision := evaluate(input, config)
+
+# METADATA
+# title: Batch
+# description: The decisions for input.items, in order; input.now is the default now.
+# entrypoint: true
+batch := [evaluate(doc, config) | some doc in lib.items(input)]
+
+# METADATA
+# title: Codes
+# description: The catalogue of codes this package emits, read from the package annotation.
+codes := [entry.annotations.custom.codes |
+	some entry in rego.metadata.chain()
+	entry.annotations.scope == "package"
+][0]
+
+# METADATA
+# title: Evaluate
+# description: >-
+#   The decision for one document {now, subject} under cfg (the shape of
+#   data.lineage_graph.config). decision and batch both call it.
+evaluate(doc, cfg) := lib.decision(_violations(doc, cfg), _warnings(doc, cfg))
+
+_violations(doc, cfg) := union({_invalid(doc), _unclassified(doc, cfg), _expired(doc, cfg)})
+
+_warnings(doc, cfg) := _override_ignored(doc, cfg) | _expiring_soon(doc, cfg)
+
+_invalid(doc) := {lib.finding("RETENTION_INVALID_INPUT", message, lib.text_at(doc, ["subject", "uid"]), remediation) |
+	some message in _input_errors(doc)
+	remediation := "Send {now, subject: {kind, uid, classification, createdAt}} as described in docs/policies.md."
+}
+
+_input_errors(doc) := {"The input document is not an object." | not is_object(doc)} | {message |
+	is_object(doc)
+	some field, message in {
+		"now": "now is missing or not an RFC3339 timestamp.",
+		"subject": "subject is missing or not an object.",
+		"uid": "subject.uid is missing.",
+		"kind": "subject.kind is neither snapshot nor source.",
+		"createdAt": "subject.createdAt is missing or not an RFC3339 timestamp.",
+	}
+	not _valid(field, doc)
+}
+
+_valid("now", doc) if lib.timestamp_ns(doc.now)
+
+_valid("subject", doc) if is_object(doc.subject)
+
+# Without a subject object, only the "subject" error is reported.
+_valid(field, doc) if {
+	field in {"uid", "kind", "createdAt"}
+	not is_object(lib.value_at(doc, "subject"))
+}
+
+_valid("uid", doc) if lib.text(doc.subject.uid)
+
+_valid("kind", doc) if doc.subject.kind in {"snapshot", "source"}
+
+_valid("createdAt", doc) if lib.timestamp_ns(doc.subject.createdAt)
+
+_unclassified(doc, cfg) := {lib.finding("RETENTION_UNKNOWN_CLASSIFICATION", message, subject.uid, remediation) |
+	subject := doc.subject
+	_active(subject)
+	classification := lib.value_at(subject, "classification")
+	not cfg.retention_days[classification]
+	message := sprintf("%s %s has no known classification (%v).", [subject.kind, subject.uid, classification])
+	remediation := sprintf("Classify it as one of %s.", [lib.enumeration(object.keys(cfg.retention_days))])
+}
+
+_expired(doc, cfg) := {lib.finding("RETENTION_EXPIRED", message, subject.uid, remediation) |
+	subject := doc.subject
+	_active(subject)
+	expiry := _expiry_ns(subject, cfg)
+	lib.timestamp_ns(doc.now) >= expiry
+	message := sprintf(
+		"%s %s (%s) passed its %v-day retention window on %s.",
+		[subject.kind, subject.uid, subject.classification, _window_days(subject, cfg), time.format(expiry)],
+	)
+	remediation := sprintf("Delete the data of %s and mark it retired (retiredAt).", [subject.uid])
+}
+
+_expiring_soon(doc, cfg) := {lib.finding("RETENTION_EXPIRING_SOON", message, subject.uid, remediation) |
+	subject := doc.subject
+	_active(subject)
+	expiry := _expiry_ns(subject, cfg)
+	now := lib.timestamp_ns(doc.now)
+	now < expiry
+	now >= expiry - lib.days_ns(cfg.retention_warning_days)
+	message := sprintf(
+		"%s %s (%s) reaches the end of its %v-day retention window on %s.",
+		[subject.kind, subject.uid, subject.classification, _window_days(subject, cfg), time.format(expiry)],
+	)
+	remediation := sprintf("Plan the deletion of %s, or move its consumers to a newer snapshot.", [subject.uid])
+}
+
+_override_ignored(doc, cfg) := {lib.finding("RETENTION_OVERRIDE_IGNORED", message, subject.uid, remediation) |
+	subject := doc.subject
+	_active(subject)
+	maximum := cfg.retention_days[subject.classification]
+	override := object.get(subject, "retentionDays", null)
+	override != null
+	not _shortens(override, maximum)
+	message := sprintf(
+		"%s %s asks for retentionDays %v, but %s data may be kept at most %v days.",
+		[subject.kind, subject.uid, override, subject.classification, maximum],
+	)
+	remediation := sprintf("Set retentionDays to a number of days between 0 and %v, or remove it.", [maximum])
+}
+
+# An override may shorten the window, never extend it.
+_shortens(override, maximum) if {
+	is_number(override)
+	override >= 0
+	override <= maximum
+}
+
+_window_days(subject, cfg) := subject.retentionDays if {
+	_shortens(subject.retentionDays, cfg.retention_days[subject.classification])
+} else := cfg.retention_days[subject.classification]
+
+_expiry_ns(subject, cfg) := lib.timestamp_ns(subject.createdAt) + lib.days_ns(_window_days(subject, cfg))
+
+# Retired subjects (retiredAt set) no longer hold data: nothing to retain or delete.
+_active(subject) if object.get(subject, "retiredAt", null) == null

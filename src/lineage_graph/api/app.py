@@ -1,0 +1,84 @@
+"""The FastAPI application factory.
+
+One Neo4j driver and one OPA client per process, opened and closed by the lifespan. Policies
+are pushed to OPA at start; a refused policy keeps ``/readyz`` at 503 with the file and line.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING
+
+from fastapi import FastAPI, Request
+from prometheus_client import Counter, Histogram
+from strawberry.fastapi import GraphQLRouter
+
+from lineage_graph import __version__, resources
+from lineage_graph.api import health
+from lineage_graph.api.graphql import schema
+from lineage_graph.api.graphql.context import Context
+from lineage_graph.api.runtime import Runtime
+from lineage_graph.graph import Graph, QueryLibrary
+from lineage_graph.policy import PolicyEngine, PolicySet, PolicySyntaxError, sync_policies
+from lineage_graph.policy.engine import PolicyEngineUnavailableError
+from lineage_graph.settings import Settings
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Awaitable, Callable
+
+    from starlette.responses import Response
+
+log = logging.getLogger("lineage_graph")
+
+REQUESTS = Counter("lineage_graph_http_requests_total", "HTTP requests", ["method", "route", "status"])
+LATENCY = Histogram("lineage_graph_http_request_seconds", "HTTP request latency", ["method", "route"])
+
+
+async def _sync(runtime: Runtime) -> None:
+    try:
+        policy_set = PolicySet.load(resources.policies_dir(runtime.settings.policies_dir))
+        runtime.policy_revision = await sync_policies(runtime.policies, policy_set)
+        runtime.policy_error = None
+    except (PolicySyntaxError, PolicyEngineUnavailableError) as exc:
+        runtime.policy_error = str(exc)
+        log.error("policy sync failed: %s", exc)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        queries = QueryLibrary(resources.cypher_dir(settings.cypher_dir))
+        graph = Graph.connect(settings, queries)
+        engine = await PolicyEngine(settings.opa_url, settings.opa_timeout_seconds).open()
+        runtime = Runtime(settings=settings, graph=graph, policies=engine)
+        if settings.sync_policies_on_start:
+            await _sync(runtime)
+        app.state.runtime = runtime
+        try:
+            yield
+        finally:
+            await engine.close()
+            await graph.close()
+
+    app = FastAPI(title="lineage-graph", version=__version__, lifespan=lifespan)
+
+    async def context_getter(request: Request) -> Context:
+        return Context(request.app.state.runtime)
+
+    app.include_router(GraphQLRouter(schema, context_getter=context_getter), prefix="/graphql")
+    app.include_router(health.router)
+
+    @app.middleware("http")
+    async def measure(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = getattr(request.scope.get("route"), "path", "unmatched")
+        LATENCY.labels(request.method, route).observe(time.perf_counter() - started)
+        REQUESTS.labels(request.method, route, str(response.status_code)).inc()
+        return response
+
+    return app

@@ -1,0 +1,56 @@
+"""Liveness, readiness and Prometheus metrics."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse, PlainTextResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+if TYPE_CHECKING:
+    from lineage_graph.api.runtime import Runtime
+
+router = APIRouter()
+
+
+@router.get("/healthz", summary="The process is up")
+async def healthz() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+async def _check_neo4j(runtime: Runtime) -> str | None:
+    try:
+        await asyncio.wait_for(runtime.graph.ping(), timeout=3.0)
+    except Exception as exc:
+        return f"neo4j: not answering at {runtime.settings.neo4j_uri} ({type(exc).__name__}: {exc})"
+    return None
+
+
+async def _check_opa(runtime: Runtime) -> str | None:
+    if not await runtime.policies.healthy():
+        return f"opa: not answering at {runtime.settings.opa_url}"
+    if runtime.policy_error is not None:
+        return f"opa: policies not loaded: {runtime.policy_error}"
+    return None
+
+
+@router.get("/readyz", summary="Neo4j and OPA both answer, and the policies are loaded")
+async def readyz(request: Request) -> JSONResponse:
+    runtime: Runtime = request.app.state.runtime
+    neo4j_problem, opa_problem = await asyncio.gather(_check_neo4j(runtime), _check_opa(runtime))
+    problems = [p for p in (neo4j_problem, opa_problem) if p is not None]
+    body = {
+        "status": "ready" if not problems else "unavailable",
+        "neo4j": "ok" if neo4j_problem is None else "down",
+        "opa": "ok" if opa_problem is None else "down",
+        "policyRevision": runtime.policy_revision,
+        "problems": problems,
+    }
+    return JSONResponse(body, status_code=200 if not problems else 503)
+
+
+@router.get("/metrics", summary="Prometheus metrics")
+async def metrics() -> Response:
+    return PlainTextResponse(generate_latest().decode(), media_type=CONTENT_TYPE_LATEST)

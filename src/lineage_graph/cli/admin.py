@@ -1,0 +1,59 @@
+"""Commands that administer a running graph and policy engine."""
+
+from __future__ import annotations
+
+import typer
+
+from lineage_graph.cli._async import connected_engine, connected_graph, fail, run
+from lineage_graph.graph.migrations import MigrationError
+from lineage_graph.policy import PolicyEngineUnavailableError, PolicySyntaxError
+from lineage_graph.services import bootstrap
+from lineage_graph.services import demo as demo_service
+from lineage_graph.settings import Settings
+
+policies = typer.Typer(help="Push and test the Rego policies.", no_args_is_help=True)
+demo = typer.Typer(help="The demo catalog.", no_args_is_help=True)
+
+
+def migrate_command() -> None:
+    """Apply pending schema migrations from cypher/migrations (idempotent)."""
+    settings = Settings()
+
+    async def go() -> list[str]:
+        async with connected_graph(settings) as graph:
+            return [m.path.name for m in await bootstrap.apply_migrations(graph, settings)]
+
+    try:
+        applied = run(go())
+    except MigrationError as exc:
+        raise fail(str(exc)) from exc
+    typer.echo(f"applied {len(applied)} migration(s)" + "".join(f"\n  {name}" for name in applied))
+
+
+@policies.command("sync")
+def policies_sync() -> None:
+    """Push every .rego under policies/ (and its data files) to OPA."""
+    settings = Settings()
+
+    async def go() -> tuple[str, int]:
+        async with connected_engine(settings) as engine:
+            revision, policy_set = await bootstrap.push_policies(engine, settings)
+            return revision, len(policy_set.policies)
+
+    try:
+        revision, count = run(go())
+    except (PolicySyntaxError, PolicyEngineUnavailableError) as exc:
+        raise fail(str(exc)) from exc
+    typer.echo(f"synced {count} policies to {settings.opa_url} (revision {revision[:12]})")
+
+
+@demo.command("load")
+def demo_load() -> None:
+    """Load the demo catalog (idempotent)."""
+    settings = Settings()
+
+    async def go() -> int:
+        async with connected_graph(settings) as graph:
+            return await demo_service.load(graph)
+
+    typer.echo(f"demo catalog loaded ({run(go())} nodes)")

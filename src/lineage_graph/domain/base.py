@@ -1,0 +1,97 @@
+"""Base classes of the payload and record models.
+
+- `DomainModel`: frozen, camelCase aliases (the graph stores camelCase
+  properties), population by Python name too, unknown keys rejected.
+- `NodeInput`: the common node properties a client sends (namespace, name,
+  description, tags) and the node's identity (`identity() -> Uid`).
+- `Stored`: what the server adds when it writes a node (uid, kind, createdAt,
+  createdBy, retiredAt). A record class is ``class X(XInput, Stored)`` with
+  ``model_config = RECORD_CONFIG``; records ignore unknown keys so that newer
+  properties in the graph do not break older readers, and validate that
+  ``uid``/``kind`` match the identity computed from the other fields.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, model_validator
+from pydantic.alias_generators import to_camel
+
+from lineage_graph.domain.errors import ErrorCode
+from lineage_graph.domain.ids import Uid
+from lineage_graph.domain.kinds import Kind
+from lineage_graph.domain.values import Description, Name, Namespace, ShortText, Tags, fail
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+MODEL_CONFIG = ConfigDict(
+    alias_generator=to_camel,
+    populate_by_name=True,
+    extra="forbid",
+    frozen=True,
+)
+RECORD_CONFIG = ConfigDict(
+    alias_generator=to_camel,
+    populate_by_name=True,
+    extra="ignore",
+    frozen=True,
+)
+
+
+class DomainModel(BaseModel):
+    model_config = MODEL_CONFIG
+
+    def to_properties(self) -> dict[str, Any]:
+        """JSON-compatible camelCase properties; absent optional values are omitted."""
+        return self.model_dump(mode="json", by_alias=True, exclude_none=True)
+
+
+class Entity(DomainModel):
+    """A model that identifies one node."""
+
+    KIND: ClassVar[Kind]
+
+    def identity(self) -> Uid:
+        raise NotImplementedError
+
+
+class NodeInput(Entity):
+    namespace: Namespace
+    name: Name
+    description: Description = ""
+    tags: Tags = Field(default_factory=list)
+
+    def identity(self) -> Uid:
+        return Uid(self.KIND, self.namespace, self.name)
+
+
+class Stored(DomainModel):
+    uid: str
+    kind: Kind
+    created_at: AwareDatetime
+    created_by: ShortText
+    retired_at: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def _check_identity(self) -> Self:
+        if isinstance(self, Entity):
+            expected = self.identity()
+            if self.kind is not self.KIND:
+                fail(ErrorCode.UNEXPECTED_KIND, f"kind must be {self.KIND.label}")
+            if self.uid != expected.format():
+                fail(ErrorCode.INVALID_UID, f"uid must be {expected.format()!r}")
+        return self
+
+    @classmethod
+    def from_input(cls, data: Entity, *, created_at: datetime, created_by: str) -> Self:
+        return cls.model_validate(
+            {
+                **data.model_dump(),
+                "uid": data.identity().format(),
+                "kind": data.KIND,
+                "created_at": created_at,
+                "created_by": created_by,
+            }
+        )

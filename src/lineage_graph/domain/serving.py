@@ -1,0 +1,82 @@
+"""Environments and deployments.
+
+Environments are ordered (dev < staging < prod) and live in the
+`kinds.GLOBAL_NAMESPACE` unless given one. A deployment serves one model version
+in one environment and reads features from `serves_from` feature-set versions.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, ClassVar, Self
+
+from pydantic import AwareDatetime, Field, model_validator
+
+from lineage_graph.domain.base import RECORD_CONFIG, NodeInput, Stored
+from lineage_graph.domain.errors import ErrorCode
+from lineage_graph.domain.kinds import GLOBAL_NAMESPACE, Kind
+from lineage_graph.domain.limits import MAX_INT_VERSION, MAX_LIST_ITEMS
+from lineage_graph.domain.values import (
+    DeploymentUid,
+    EnvironmentUid,
+    FeatureSetVersionUid,
+    ModelVersionUid,
+    Namespace,
+    Number,
+    Token,
+    fail,
+    unique_by,
+)
+
+
+class DeploymentMode(StrEnum):
+    LIVE = "LIVE"
+    SHADOW = "SHADOW"
+    CANARY = "CANARY"
+
+
+class DeploymentStatus(StrEnum):
+    PENDING = "PENDING"
+    ACTIVE = "ACTIVE"
+    STOPPED = "STOPPED"
+    FAILED = "FAILED"
+
+
+class EnvironmentInput(NodeInput):
+    KIND: ClassVar[Kind] = Kind.ENVIRONMENT
+
+    namespace: Namespace = GLOBAL_NAMESPACE
+    order: Annotated[int, Field(ge=0, le=MAX_INT_VERSION, strict=True)]
+    approved_targets: Annotated[list[Token], unique_by("approved target")] = Field(
+        default_factory=list, max_length=MAX_LIST_ITEMS
+    )
+
+
+class DeploymentInput(NodeInput):
+    KIND: ClassVar[Kind] = Kind.DEPLOYMENT
+
+    model_version: ModelVersionUid
+    environment: EnvironmentUid
+    target: Token
+    mode: DeploymentMode = DeploymentMode.LIVE
+    traffic_percent: Annotated[Number, Field(ge=0, le=100)] = 100.0
+    status: DeploymentStatus = DeploymentStatus.PENDING
+    started_at: AwareDatetime | None = None
+    serves_from: Annotated[list[FeatureSetVersionUid], unique_by("feature-set version")] = Field(
+        default_factory=list, max_length=MAX_LIST_ITEMS
+    )
+    shadows: DeploymentUid | None = None
+
+    @model_validator(mode="after")
+    def _check(self) -> Self:
+        if self.shadows is not None and self.mode is not DeploymentMode.SHADOW:
+            fail(ErrorCode.INVALID_VALUE, "only a SHADOW deployment may shadow another")
+        return self
+
+
+class Environment(EnvironmentInput, Stored):
+    model_config = RECORD_CONFIG
+
+
+class Deployment(DeploymentInput, Stored):
+    model_config = RECORD_CONFIG

@@ -1,0 +1,117 @@
+"""One async Neo4j driver per process and the ways services talk to the graph.
+
+Reads and writes go through routing-aware sessions with explicit access modes, so the same
+code runs against a single server or a cluster. Each call names a query from ``cypher/``;
+``round_trips`` counts calls so tests can prove batching.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from neo4j import AsyncGraphDatabase, RoutingControl
+
+from lineage_graph.graph.queries import QueryLibrary
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Mapping
+
+    from neo4j import AsyncDriver, AsyncManagedTransaction
+
+    from lineage_graph.settings import Settings
+
+T = TypeVar("T")
+Row = dict[str, Any]
+
+
+class Graph:
+    """The graph database as services see it: named reads, named writes, transactions."""
+
+    def __init__(self, driver: AsyncDriver, database: str, queries: QueryLibrary, timeout: float) -> None:
+        self.driver = driver
+        self.database = database
+        self.queries = queries
+        self.timeout = timeout
+        self.round_trips = 0
+
+    @classmethod
+    def connect(cls, settings: Settings, queries: QueryLibrary) -> Graph:
+        driver = AsyncGraphDatabase.driver(
+            settings.neo4j_uri,
+            auth=settings.neo4j_auth,
+            connection_acquisition_timeout=10.0,
+            connection_timeout=5.0,
+            max_transaction_retry_time=15.0,
+            notifications_min_severity="OFF",
+        )
+        return cls(driver, settings.neo4j_database, queries, settings.query_timeout_seconds)
+
+    async def close(self) -> None:
+        await self.driver.close()
+
+    async def ping(self) -> str:
+        """The server's version string; raises if Neo4j does not answer."""
+        info = await self.driver.get_server_info()
+        return str(info.agent)
+
+    async def read(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        return await self._execute(name, params, RoutingControl.READ)
+
+    async def write(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        return await self._execute(name, params, RoutingControl.WRITE)
+
+    async def _execute(
+        self, name: str, params: Mapping[str, Any] | None, routing: RoutingControl
+    ) -> list[Row]:
+        self.round_trips += 1
+        records, _, _ = await self.driver.execute_query(
+            self.queries[name].query(self.timeout),
+            dict(params or {}),
+            routing_=routing,
+            database_=self.database,
+        )
+        return [record.data() for record in records]
+
+    async def run_schema(self, statement: str) -> None:
+        """Run one schema statement from a migration file in its own auto-commit transaction."""
+        self.round_trips += 1
+        async with self.driver.session(database=self.database) as session:
+            result = await session.run(statement)
+            await result.consume()
+
+    async def run_batched(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """Run a named query that uses ``CALL { } IN TRANSACTIONS`` (needs auto-commit)."""
+        self.round_trips += 1
+        async with self.driver.session(database=self.database) as session:
+            result = await session.run(self.queries[name].query(), dict(params or {}))
+            return [record.data() async for record in result]
+
+    async def in_write_transaction(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
+        """Run ``work`` in one managed write transaction, retried on transient errors."""
+
+        async def run(tx: AsyncManagedTransaction) -> T:
+            return await work(Transaction(tx, self))
+
+        async with self.driver.session(database=self.database) as session:
+            return await session.execute_write(run)
+
+    async def in_read_transaction(self, work: Callable[[Transaction], Awaitable[T]]) -> T:
+        async def run(tx: AsyncManagedTransaction) -> T:
+            return await work(Transaction(tx, self))
+
+        async with self.driver.session(database=self.database, default_access_mode="READ") as session:
+            return await session.execute_read(run)
+
+
+class Transaction:
+    """Named queries inside one transaction."""
+
+    def __init__(self, tx: AsyncManagedTransaction, graph: Graph) -> None:
+        self._tx = tx
+        self._graph = graph
+
+    async def run(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        self._graph.round_trips += 1
+        named = self._graph.queries[name]
+        result = await self._tx.run(named.text, dict(params or {}))
+        return [record.data() async for record in result]

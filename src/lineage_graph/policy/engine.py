@@ -1,0 +1,107 @@
+"""The one door to OPA: a thin wrapper over opa-python-client that fails closed.
+
+Any failure to obtain a decision (OPA unreachable, an HTTP error, an undefined rule) raises
+``PolicyEngineUnavailableError``; callers turn that into a denial, never an allow.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+from urllib.parse import urlsplit
+
+import aiohttp
+from opa_client import AsyncOpaClient
+from opa_client.errors import DeletePolicyError, RegoParseError
+
+
+class PolicyEngineUnavailableError(RuntimeError):
+    """No decision could be obtained from OPA; the request must be denied."""
+
+    code = "POLICY_ENGINE_UNAVAILABLE"
+
+
+class PolicyRejectedError(RuntimeError):
+    """OPA refused a policy or data document; ``errors`` holds OPA's located errors."""
+
+    def __init__(self, message: str, errors: list[dict[str, Any]]) -> None:
+        super().__init__(message)
+        self.errors = errors
+
+
+class PolicyEngine:
+    """An OPA server reached over HTTP. Open with ``async with`` or ``open()``/``close()``."""
+
+    def __init__(self, url: str, timeout: float = 5.0) -> None:
+        parts = urlsplit(url)
+        self.url = url.rstrip("/")
+        self._client = AsyncOpaClient(
+            host=parts.hostname or "127.0.0.1",
+            port=parts.port or (443 if parts.scheme == "https" else 8181),
+            ssl=parts.scheme == "https",
+            timeout=timeout,
+            retries=1,
+        )
+        self._open = False
+
+    async def open(self) -> PolicyEngine:
+        if not self._open:
+            await self._client._init_session()
+            self._open = True
+        return self
+
+    async def close(self) -> None:
+        if self._open:
+            await self._client.close_connection()
+            self._open = False
+
+    async def __aenter__(self) -> PolicyEngine:
+        return await self.open()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def healthy(self) -> bool:
+        return bool(await self._client.check_health())
+
+    async def policy_ids(self) -> list[str]:
+        try:
+            return [str(p) for p in await self._client.get_policies_list()]
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise PolicyEngineUnavailableError(f"policy engine unavailable at {self.url}: {exc}") from exc
+
+    async def put_policy(self, policy_id: str, text: str) -> None:
+        try:
+            await self._client.update_policy_from_string(text, policy_id, rego_compat=False)
+        except RegoParseError as exc:
+            raise PolicyRejectedError(str(exc.message), list(exc.errors)) from exc
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise PolicyEngineUnavailableError(f"policy engine unavailable at {self.url}: {exc}") from exc
+
+    async def delete_policy(self, policy_id: str) -> None:
+        """Remove a policy; refused (``PolicyRejectedError``) while other policies use it."""
+        try:
+            await self._client.delete_policy(policy_id)
+        except DeletePolicyError as exc:
+            raise PolicyRejectedError(f"{policy_id}: {exc.message}", []) from exc
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise PolicyEngineUnavailableError(f"policy engine unavailable at {self.url}: {exc}") from exc
+
+    async def put_data(self, path: str, document: dict[str, Any]) -> None:
+        try:
+            await self._client.update_or_create_data(document, path)
+        except RegoParseError as exc:
+            raise PolicyRejectedError(str(exc.message), list(exc.errors)) from exc
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise PolicyEngineUnavailableError(f"policy engine unavailable at {self.url}: {exc}") from exc
+
+    async def evaluate(self, package: str, rule: str, input_document: dict[str, Any]) -> Any:
+        """The value of ``data.<package>.<rule>`` for the input; undefined counts as unavailable."""
+        try:
+            body = await self._client.query_rule(input_document, package, rule)
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            msg = f"policy engine unavailable: {package}.{rule} could not be evaluated ({exc})"
+            raise PolicyEngineUnavailableError(msg) from exc
+        if not isinstance(body, dict) or "result" not in body:
+            msg = f"policy engine unavailable: {package}.{rule} is undefined (are the policies synced?)"
+            raise PolicyEngineUnavailableError(msg)
+        return cast("Any", body["result"])

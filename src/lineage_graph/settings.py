@@ -1,0 +1,40 @@
+"""Runtime settings, read from ``LINEAGE_GRAPH_*`` environment variables (see docs/configuration.md)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_API_PORT = 8000
+DEFAULT_BOLT_PORT = 7687
+DEFAULT_NEO4J_HTTP_PORT = 7474
+DEFAULT_OPA_PORT = 8181
+
+
+class Settings(BaseSettings):
+    """Every setting has a documented ``LINEAGE_GRAPH_<NAME>`` environment variable."""
+
+    model_config = SettingsConfigDict(env_prefix="LINEAGE_GRAPH_", extra="ignore")
+
+    api_host: str = "127.0.0.1"
+    api_port: int = DEFAULT_API_PORT
+    neo4j_uri: str = f"bolt://127.0.0.1:{DEFAULT_BOLT_PORT}"
+    neo4j_user: str = "neo4j"
+    neo4j_password: SecretStr = SecretStr("")
+    neo4j_database: str = "neo4j"
+    neo4j_http_port: int = DEFAULT_NEO4J_HTTP_PORT
+    opa_url: str = f"http://127.0.0.1:{DEFAULT_OPA_PORT}"
+    opa_timeout_seconds: float = Field(default=5.0, gt=0)
+    policies_dir: Path | None = None
+    cypher_dir: Path | None = None
+    sync_policies_on_start: bool = True
+    query_timeout_seconds: float = Field(default=30.0, gt=0)
+    tokens_file: Path | None = None
+    log_level: str = "info"
+
+    @property
+    def neo4j_auth(self) -> tuple[str, str] | None:
+        password = self.neo4j_password.get_secret_value()
+        return (self.neo4j_user, password) if password else None

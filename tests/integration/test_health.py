@@ -1,0 +1,50 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+
+from lineage_graph.devstack.versions import NEO4J_VERSION
+
+if TYPE_CHECKING:
+    import httpx
+
+pytestmark = pytest.mark.integration
+
+
+async def test_healthz(client: httpx.AsyncClient) -> None:
+    response = await client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+async def test_readyz_when_both_servers_answer(client: httpx.AsyncClient) -> None:
+    response = await client.get("/readyz")
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["neo4j"] == "ok"
+    assert body["opa"] == "ok"
+    assert len(body["policyRevision"]) == 64
+
+
+async def test_graphql_answers_queries(client: httpx.AsyncClient) -> None:
+    response = await client.post(
+        "/graphql", json={"query": "{ serverInfo { version neo4j policyRevision } }"}
+    )
+    assert response.status_code == 200
+    info = response.json()["data"]["serverInfo"]
+    assert info["neo4j"].startswith("Neo4j/5.26")
+    assert NEO4J_VERSION.startswith("5.26.")
+
+
+async def test_graphiql_is_served_on_get(client: httpx.AsyncClient) -> None:
+    response = await client.get("/graphql", headers={"accept": "text/html"})
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()
+
+
+async def test_metrics_count_requests(client: httpx.AsyncClient) -> None:
+    await client.get("/healthz")
+    response = await client.get("/metrics")
+    assert response.status_code == 200
+    assert 'lineage_graph_http_requests_total{method="GET",route="/healthz",status="200"}' in response.text
