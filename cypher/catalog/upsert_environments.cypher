@@ -3,7 +3,7 @@
 // Returns: count (environments written).
 UNWIND $rows AS row
 MERGE (e:Environment:Entity {uid: row.uid})
-ON CREATE SET e.createdAt = datetime(), e.kind = 'environment'
+ON CREATE SET e.createdAt = datetime(), e.kind = 'Environment'
 SET e.namespace = row.namespace,
   e.name = row.name,
   e.order = row.order,

@@ -32,15 +32,16 @@ decision(violations, warnings) := {
 # description: >-
 #   The subjects of a batch document, in order: each of doc.items, with the
 #   top-level fields of doc (other than items) as defaults for the fields an item
-#   lacks. The merge is shallow. An item that is not an object is kept as is, so
-#   its decision reports invalid input instead of dropping out of the list.
+#   lacks. The merge is shallow: a field the item has, even null, replaces the
+#   shared one whole. An item that is not an object is kept as is, so its decision
+#   reports invalid input instead of dropping out of the list.
 items(doc) := [subject |
 	shared := object.remove(doc, {"items"})
 	some item in doc.items
 	subject := _merged(shared, item)
 ]
 
-_merged(shared, item) := object.union(shared, item) if is_object(item)
+_merged(shared, item) := object.union(object.remove(shared, object.keys(item)), item) if is_object(item)
 
 _merged(_, item) := item if not is_object(item)
 

@@ -94,15 +94,24 @@ _invalid(doc) := {lib.finding("LINEAGE_INVALID_INPUT", message, entity, remediat
 	remediation := "Send {modelVersion: {uid, trainingRun, randomSeed, trainingScript, ...}} (docs/policies.md)."
 }
 
-_input_errors(doc) := ({"The input document is not an object." | not is_object(doc)} | {message |
-	is_object(doc)
-	not is_object(lib.value_at(doc, "modelVersion"))
-	message := "modelVersion is missing or not an object."
-}) | {message |
-	is_object(doc.modelVersion)
-	lib.uid(doc.modelVersion) == ""
-	message := "modelVersion.uid is missing."
+_input_errors(doc) := {"The input document is not an object."} if not is_object(doc)
+
+_input_errors(doc) := _field_errors(doc) if is_object(doc)
+
+_field_errors(doc) := {message |
+	some field, message in {
+		"modelVersion": "modelVersion is missing or not an object.",
+		"uid": "modelVersion.uid is missing.",
+	}
+	not _valid(field, doc)
 }
+
+_valid("modelVersion", doc) if is_object(doc.modelVersion)
+
+# Without a modelVersion object, only the "modelVersion" error is reported.
+_valid("uid", doc) if not is_object(lib.value_at(doc, "modelVersion"))
+
+_valid("uid", doc) if lib.uid(doc.modelVersion) != ""
 
 _gaps(doc) := {lib.finding(code, sprintf(item.message, [version.uid]), version.uid, item.remediation) |
 	version := doc.modelVersion

@@ -76,13 +76,17 @@ _violations(doc, cfg) := union({_invalid(doc), _unclassified(doc, cfg), _expired
 
 _warnings(doc, cfg) := _override_ignored(doc, cfg) | _expiring_soon(doc, cfg)
 
-_invalid(doc) := {lib.finding("RETENTION_INVALID_INPUT", message, lib.text_at(doc, ["subject", "uid"]), remediation) |
+_invalid(doc) := {lib.finding("RETENTION_INVALID_INPUT", message, entity, remediation) |
 	some message in _input_errors(doc)
-	remediation := "Send {now, subject: {kind, uid, classification, createdAt}} as described in docs/policies.md."
+	entity := lib.text_at(doc, ["subject", "uid"])
+	remediation := "Send {now, subject: {kind, uid, classification, createdAt}} (docs/policies.md)."
 }
 
-_input_errors(doc) := {"The input document is not an object." | not is_object(doc)} | {message |
-	is_object(doc)
+_input_errors(doc) := {"The input document is not an object."} if not is_object(doc)
+
+_input_errors(doc) := _field_errors(doc) if is_object(doc)
+
+_field_errors(doc) := {message |
 	some field, message in {
 		"now": "now is missing or not an RFC3339 timestamp.",
 		"subject": "subject is missing or not an object.",

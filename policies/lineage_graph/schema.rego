@@ -98,19 +98,34 @@ _invalid(doc) := {lib.finding("SCHEMA_INVALID_INPUT", message, entity, remediati
 
 _input_errors(doc) := {"The input document is not an object."} if not is_object(doc)
 
-_input_errors(doc) := {"featureSetVersion is missing or not an object."} if {
-	is_object(doc)
+_input_errors(doc) := _field_errors(doc) | _feature_errors(doc) if is_object(doc)
+
+_field_errors(doc) := {message |
+	some field, message in {
+		"featureSetVersion": "featureSetVersion is missing or not an object.",
+		"uid": "featureSetVersion.uid is missing.",
+		"features": "featureSetVersion.features is not an array.",
+	}
+	not _valid(field, doc)
+}
+
+_valid("featureSetVersion", doc) if is_object(doc.featureSetVersion)
+
+# Without a featureSetVersion object, only the "featureSetVersion" error is reported.
+_valid(field, doc) if {
+	field in {"uid", "features"}
 	not is_object(lib.value_at(doc, "featureSetVersion"))
 }
 
-_input_errors(doc) := _version_errors(doc.featureSetVersion) if is_object(doc.featureSetVersion)
+_valid("uid", doc) if lib.uid(doc.featureSetVersion) != ""
 
-_version_errors(version) := ({"featureSetVersion.uid is missing." | lib.uid(version) == ""} | {message |
-	object.get(version, "features", []) != []
-	not is_array(version.features)
-	message := "featureSetVersion.features is not an array."
-}) | {sprintf("featureSetVersion.features[%d] is not an object.", [i]) |
-	some i, feature in lib.array_at(version, "features")
+# No features at all is reported as SCHEMA_NO_FEATURES.
+_valid("features", doc) if lib.value_at(doc.featureSetVersion, "features") == null
+
+_valid("features", doc) if is_array(doc.featureSetVersion.features)
+
+_feature_errors(doc) := {sprintf("featureSetVersion.features[%d] is not an object.", [i]) |
+	some i, feature in lib.array_at(doc.featureSetVersion, "features")
 	not is_object(feature)
 }
 

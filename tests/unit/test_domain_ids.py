@@ -16,7 +16,12 @@ from lineage_graph.domain import (
     VersionShape,
     canonical,
 )
-from lineage_graph.domain.limits import MAX_INT_VERSION, MAX_NAME_LENGTH, MAX_NAMESPACE_LENGTH
+from lineage_graph.domain.limits import (
+    MAX_INT_VERSION,
+    MAX_NAME_LENGTH,
+    MAX_NAMESPACE_LENGTH,
+    MAX_UID_LENGTH,
+)
 
 EXAMPLES = {
     "source:postgres%3A%2F%2Fwh%3A5432/shop.public.orders": Uid(
@@ -170,6 +175,7 @@ def test_lower_case_escapes_parse_to_the_same_uid(uid: Uid) -> None:
         ("snapshot:a/b@", ErrorCode.INVALID_VERSION),
         ("source:" + "n" * (MAX_NAMESPACE_LENGTH + 1) + "/b", ErrorCode.TOO_LARGE),
         ("source:a/" + "%C3%A9" * (MAX_NAME_LENGTH + 1), ErrorCode.TOO_LARGE),
+        ("source:a/" + "b" * MAX_UID_LENGTH, ErrorCode.TOO_LARGE),
     ],
 )
 def test_parse_errors(text: str, code: ErrorCode) -> None:
@@ -209,3 +215,12 @@ def test_error_is_a_domain_error_with_a_stable_shape() -> None:
     assert info.value.to_dict()["code"] == "UNKNOWN_KIND"
     assert "bogus" in info.value.message
     assert info.value.details["prefix"] == "bogus"
+
+
+def test_parse_errors_carry_the_offending_uid() -> None:
+    with pytest.raises(InvalidUid) as info:
+        Uid.parse("source:/b")
+    assert info.value.details == {"component": "namespace", "uid": "source:/b"}
+    with pytest.raises(InvalidUid) as info:
+        Uid.parse(42)  # type: ignore[arg-type]
+    assert info.value.code == ErrorCode.INVALID_UID

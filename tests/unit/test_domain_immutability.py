@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -20,7 +21,7 @@ from lineage_graph.domain import (
 )
 
 UID = "featureset:risk/customer_profile@3"
-PAYLOAD = {
+PAYLOAD: dict[str, Any] = {
     "namespace": "risk",
     "name": "customer_profile",
     "version": 3,
@@ -54,7 +55,7 @@ def test_differences_are_listed_with_paths() -> None:
     assert diff_payload(PAYLOAD, incoming, set()) == [
         FieldDifference("contract", Change.CHANGED, "1.1.0", "2.0.0"),
         FieldDifference("features[a].dtype", Change.CHANGED, "INT64", "INT32"),
-        FieldDifference("features[b]", Change.REMOVED, PAYLOAD["features"][1], None),  # type: ignore[index]
+        FieldDifference("features[b]", Change.REMOVED, PAYLOAD["features"][1], None),
         FieldDifference("features[c]", Change.ADDED, None, {"name": "c", "dtype": "BOOL"}),
         FieldDifference("store", Change.ADDED, None, "redis"),
     ]

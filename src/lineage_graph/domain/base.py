@@ -26,22 +26,11 @@ from lineage_graph.domain.values import Description, Name, Namespace, ShortText,
 if TYPE_CHECKING:
     from datetime import datetime
 
-MODEL_CONFIG = ConfigDict(
-    alias_generator=to_camel,
-    populate_by_name=True,
-    extra="forbid",
-    frozen=True,
-)
-RECORD_CONFIG = ConfigDict(
-    alias_generator=to_camel,
-    populate_by_name=True,
-    extra="ignore",
-    frozen=True,
-)
+RECORD_CONFIG = ConfigDict(extra="ignore")
 
 
 class DomainModel(BaseModel):
-    model_config = MODEL_CONFIG
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True)
 
     def to_properties(self) -> dict[str, Any]:
         """JSON-compatible camelCase properties; absent optional values are omitted."""

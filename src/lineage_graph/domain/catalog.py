@@ -1,7 +1,10 @@
 """Data catalog payloads and records: sources, snapshots, transforms and their runs.
 
 Sources and snapshots are named by their OpenLineage dataset; their namespace is
-normalised on input with `openlineage_naming.normalize_dataset_namespace`.
+normalised on input with `openlineage_naming.normalize_dataset_namespace`. A
+schema field's ``dtype`` is a `Dtype`; the platform's own type name may be kept in
+``nativeType``. ``classification`` defaults to INTERNAL when the producer (e.g. an
+OpenLineage event) does not say; transform runs are named by their job plus run id.
 """
 
 from __future__ import annotations

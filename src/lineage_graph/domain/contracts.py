@@ -26,6 +26,7 @@ from lineage_graph.domain.errors import (
     ErrorCode,
     InvalidInput,
     VersionNotMonotonic,
+    shorten,
 )
 from lineage_graph.domain.values import SEMVER_PATTERN
 
@@ -72,7 +73,7 @@ class Semver(NamedTuple):
     def parse(cls, text: str) -> Semver:
         if not isinstance(text, str) or not SEMVER_PATTERN.fullmatch(text):
             raise InvalidInput(
-                f"contract {text!r} is not a MAJOR.MINOR.PATCH version",
+                f"contract {shorten(text)} is not a MAJOR.MINOR.PATCH version",
                 code=ErrorCode.INVALID_CONTRACT,
                 details={"contract": text},
             )

@@ -11,6 +11,12 @@ from enum import StrEnum
 from typing import Any
 
 
+def shorten(value: object, limit: int = 80) -> str:
+    """`repr` of a user-supplied value, cut to `limit` characters for error messages."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 class ErrorCode(StrEnum):
     INVALID_UID = "INVALID_UID"
     UNKNOWN_KIND = "UNKNOWN_KIND"

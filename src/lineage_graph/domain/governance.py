@@ -54,7 +54,7 @@ class PolicyDecisionInput(NodeInput):
     input_hash: Token
     actor: ShortText
     at: AwareDatetime
-    about: AnyUid
+    about_uid: AnyUid
 
 
 class AuditEventInput(NodeInput):
@@ -63,7 +63,7 @@ class AuditEventInput(NodeInput):
     action: Token
     actor: ShortText
     at: AwareDatetime
-    entity: AnyUid
+    entity_uid: AnyUid
     prev_hash: Token | None = None
     hash: Token
 

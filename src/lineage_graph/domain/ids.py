@@ -27,13 +27,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
-from lineage_graph.domain.errors import ErrorCode, InvalidUid
+from lineage_graph.domain.errors import ErrorCode, InvalidUid, shorten
 from lineage_graph.domain.kinds import PREFIXES, Kind, VersionShape
 from lineage_graph.domain.limits import (
     MAX_FIELD_LENGTH,
     MAX_INT_VERSION,
     MAX_NAME_LENGTH,
     MAX_NAMESPACE_LENGTH,
+    MAX_UID_LENGTH,
     MAX_VERSION_LENGTH,
 )
 
@@ -181,13 +182,19 @@ def canonical(text: str, *, expect: Kind | Collection[Kind] | None = None) -> st
 
 def _parse(text: str) -> Uid:
     if not isinstance(text, str):
-        raise _invalid("uid must be a string", repr(text))
+        raise _invalid("uid must be a string", shorten(text))
+    if len(text) > MAX_UID_LENGTH:
+        raise InvalidUid(
+            f"uid is longer than {MAX_UID_LENGTH} characters",
+            code=ErrorCode.TOO_LARGE,
+            details={"length": len(text), "limit": MAX_UID_LENGTH},
+        )
     prefix, colon, body = text.partition(":")
     if not colon:
         raise _invalid("uid must look like '<kind>:<namespace>/<name>'", text)
     if prefix not in PREFIXES:
         raise InvalidUid(
-            f"unknown uid kind {prefix!r}",
+            f"unknown uid kind {prefix[:40]!r}",
             code=ErrorCode.UNKNOWN_KIND,
             details={"uid": text, "prefix": prefix, "known": sorted(PREFIXES)},
         )
@@ -200,13 +207,17 @@ def _parse(text: str) -> Uid:
     if kind is None:
         shape = "requires" if at_sign == "" else "does not take"
         raise _invalid(f"uid kind {prefix!r} {shape} an '@<version>'", text)
-    return Uid(
-        kind,
-        decode_component(namespace, uid=text),
-        decode_component(name, uid=text),
-        decode_component(version, uid=text) if at_sign else None,
-        decode_component(field, uid=text) if hash_sign else None,
-    )
+    try:
+        return Uid(
+            kind,
+            decode_component(namespace, uid=text),
+            decode_component(name, uid=text),
+            decode_component(version, uid=text) if at_sign else None,
+            decode_component(field, uid=text) if hash_sign else None,
+        )
+    except InvalidUid as e:
+        e.details.setdefault("uid", text)
+        raise
 
 
 def _validate(uid: Uid) -> None:

@@ -1,7 +1,10 @@
 """Model registry payloads and records: models, versions, training runs, evaluations.
 
 A model version binds each model input to one exact feature uid
-(``CONSUMES {input}``); only its ``status`` may change once registered.
+(``CONSUMES {input}``); only its ``status`` may change once registered. A training
+run is named by the model it trains plus its run id
+(``trainingrun:risk/credit_default@<runId>``); an evaluation has a free name
+(``evaluation:risk/credit_default-7-holdout``) and points at its model version.
 """
 
 from __future__ import annotations

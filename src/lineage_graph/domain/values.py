@@ -15,7 +15,7 @@ from pydantic import AfterValidator, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
 from lineage_graph.domain.dtypes import Dtype
-from lineage_graph.domain.errors import ErrorCode, InvalidUid
+from lineage_graph.domain.errors import ErrorCode, InvalidUid, shorten
 from lineage_graph.domain.ids import Uid
 from lineage_graph.domain.kinds import Kind
 from lineage_graph.domain.limits import (
@@ -44,15 +44,15 @@ _CONTROL: Final = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 _SPACE_OR_CONTROL: Final = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
 
 
-def fail(code: ErrorCode, message: str, **context: Any) -> NoReturn:
-    raise PydanticCustomError(code.value, message, context or None)
+def fail(code: ErrorCode, message: str) -> NoReturn:
+    raise PydanticCustomError(code.value, "{message}", {"message": message})
 
 
 def ensure_unique(items: Iterable[Hashable], what: str) -> None:
     seen: set[Hashable] = set()
     for item in items:
         if item in seen:
-            fail(ErrorCode.DUPLICATE_NAME, f"duplicate {what} {item!r}", value=str(item))
+            fail(ErrorCode.DUPLICATE_NAME, f"duplicate {what} {shorten(item)}")
         seen.add(item)
 
 
@@ -82,9 +82,10 @@ def _text(
         if empty is not None and not value.strip():
             fail(empty, "must not be empty or blank")
         if len(value) > limit:
-            fail(ErrorCode.TOO_LARGE, f"longer than {limit} characters", limit=limit)
+            fail(ErrorCode.TOO_LARGE, f"longer than {limit} characters")
         if forbidden is not None and forbidden.search(value):
-            fail(bad, "contains forbidden characters (control characters or white space)")
+            what = "control characters" if forbidden is _CONTROL else "white space or control characters"
+            fail(bad, f"must not contain {what}")
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
@@ -106,7 +107,7 @@ def _feature_name(value: str) -> str:
 
 def _contract(value: str) -> str:
     if not SEMVER_PATTERN.fullmatch(value):
-        fail(ErrorCode.INVALID_CONTRACT, f"{value!r} is not a MAJOR.MINOR.PATCH version")
+        fail(ErrorCode.INVALID_CONTRACT, f"{shorten(value)} is not a MAJOR.MINOR.PATCH version")
     return value
 
 
@@ -119,7 +120,7 @@ def _version(value: object) -> int:
 def _dtype(value: object) -> Dtype:
     if isinstance(value, str) and value in Dtype.__members__:
         return Dtype(value)
-    fail(ErrorCode.INVALID_DTYPE, f"unknown dtype {value!r}", allowed=", ".join(Dtype))
+    fail(ErrorCode.INVALID_DTYPE, f"unknown dtype {shorten(value)}; allowed: {', '.join(Dtype)}")
 
 
 def _number(value: object) -> float:
@@ -152,8 +153,12 @@ def uid_of(*kinds: Kind) -> Callable[[str], str]:
     return check
 
 
-Namespace = Annotated[str, AfterValidator(_text(MAX_NAMESPACE_LENGTH, empty=ErrorCode.EMPTY_NAME))]
-Name = Annotated[str, AfterValidator(_text(MAX_NAME_LENGTH, empty=ErrorCode.EMPTY_NAME))]
+Namespace = Annotated[
+    str, AfterValidator(_text(MAX_NAMESPACE_LENGTH, empty=ErrorCode.EMPTY_NAME, bad=ErrorCode.INVALID_NAME))
+]
+Name = Annotated[
+    str, AfterValidator(_text(MAX_NAME_LENGTH, empty=ErrorCode.EMPTY_NAME, bad=ErrorCode.INVALID_NAME))
+]
 FeatureName = Annotated[str, AfterValidator(_feature_name)]
 ColumnName = Annotated[
     str,
