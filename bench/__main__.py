@@ -18,7 +18,9 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--scale", action="append", choices=sorted(SCALES), help="catalog scale(s); default 100k")
+    parser.add_argument(
+        "--scale", action="append", choices=sorted(SCALES), help="catalog scale(s); default 100k"
+    )
     parser.add_argument("--scenario", action="append", choices=sorted(SCENARIOS), help="default: all")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--repetitions", type=int, default=30)
@@ -31,7 +33,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"machine: {machine()}")
     for scale in scales:
         catalog = generate(SCALES[scale], seed=args.seed)
-        print(f"\n== scale {scale}: {catalog.node_count:,} nodes, {catalog.edge_count:,} edges (seed {args.seed})")
+        print(
+            f"\n== scale {scale}: {catalog.node_count:,} nodes, {catalog.edge_count:,} edges (seed {args.seed})"
+        )
         with bench_stack() as stack:
             context = Context(stack=stack, catalog=catalog, scale=scale, repetitions=args.repetitions)
             for name in names:
@@ -40,7 +44,9 @@ def main(argv: list[str] | None = None) -> int:
                     print(table([figure]).splitlines()[-1], flush=True)
                     figures.append(figure)
     print("\n" + table(figures))
-    write_report(figures, args.out, {"seed": args.seed, "scales": scales, "seconds": round(time.monotonic() - started)})
+    write_report(
+        figures, args.out, {"seed": args.seed, "scales": scales, "seconds": round(time.monotonic() - started)}
+    )
     print(f"\nwrote {args.out} in {time.monotonic() - started:.0f} s")
     return 0
 

@@ -108,11 +108,13 @@ class Catalog:
         return out
 
 
-def _uid(kind: Kind, namespace: str, name: str, version: int | str | None = None, field_: str | None = None) -> str:
+def _uid(
+    kind: Kind, namespace: str, name: str, version: int | str | None = None, field_: str | None = None
+) -> str:
     return str(Uid.of(kind, namespace, name, version, field_))
 
 
-def generate(nodes: int, seed: int = 42) -> Catalog:  # noqa: PLR0914, C901
+def generate(nodes: int, seed: int = 42) -> Catalog:
     """A catalog of about ``nodes`` nodes (features are ~45% of them, as in real stores)."""
     rng = random.Random(seed)
     cat = Catalog(seed=seed)
@@ -200,7 +202,12 @@ def generate(nodes: int, seed: int = 42) -> Catalog:  # noqa: PLR0914, C901
         ns, name = f"team{i % len(teams)}", f"model_{i}"
         model_uid = _uid(Kind.MODEL, ns, name)
         cat.models.append(
-            {"uid": model_uid, "namespace": ns, "name": name, "riskTier": rng.choice(("LOW", "MEDIUM", "HIGH"))}
+            {
+                "uid": model_uid,
+                "namespace": ns,
+                "name": name,
+                "riskTier": rng.choice(("LOW", "MEDIUM", "HIGH")),
+            }
         )
         previous = None
         for version in range(1, rng.randint(2, 4) + 1):
@@ -216,7 +223,9 @@ def generate(nodes: int, seed: int = 42) -> Catalog:  # noqa: PLR0914, C901
                     )
             snapshot_source = rng.choice(source_uids)
             snapshot_uid = f"{snapshot_source.replace('source:', 'snapshot:', 1)}@{ns}-{name}-{version}"
-            cat.snapshots.append({"uid": snapshot_uid, "source": snapshot_source, "version": f"{ns}-{name}-{version}"})
+            cat.snapshots.append(
+                {"uid": snapshot_uid, "source": snapshot_source, "version": f"{ns}-{name}-{version}"}
+            )
             run_uid = _uid(Kind.TRAINING_RUN, ns, name, f"run-{version}")
             cat.training_runs.append(
                 {

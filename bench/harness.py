@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import platform
-import statistics
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -78,7 +77,12 @@ def machine() -> dict[str, Any]:
     if Path("/proc/meminfo").exists():
         first = Path("/proc/meminfo").read_text().splitlines()[0]
         mem = round(int(first.split()[1]) / 1024 / 1024, 1)
-    return {"python": platform.python_version(), "cpus": cpus, "memory_gib": mem, "platform": platform.platform()}
+    return {
+        "python": platform.python_version(),
+        "cpus": cpus,
+        "memory_gib": mem,
+        "platform": platform.platform(),
+    }
 
 
 def peak_rss_mb(pid: int) -> float | None:

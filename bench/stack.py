@@ -36,7 +36,7 @@ def _wait_ready(url: str, timeout: float = 90.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
-            with urllib.request.urlopen(f"{url}/readyz", timeout=2) as response:  # noqa: S310
+            with urllib.request.urlopen(f"{url}/readyz", timeout=2) as response:
                 if response.status == 200:
                     return
         except OSError:
@@ -49,7 +49,9 @@ def _wait_ready(url: str, timeout: float = 90.0) -> None:
 @contextmanager
 def bench_stack(heap: str = "3g", pagecache: str = "2g") -> Iterator[BenchStack]:
     home = Path(tempfile.mkdtemp(prefix="lineage-graph-bench-"))
-    neo4j = Neo4jServer(home=home / "neo4j", bolt_port=free_port(), http_port=free_port(), heap=heap, pagecache=pagecache)
+    neo4j = Neo4jServer(
+        home=home / "neo4j", bolt_port=free_port(), http_port=free_port(), heap=heap, pagecache=pagecache
+    )
     opa = OpaServer(port=free_port(), log_path=home / "opa.log")
     api_port = free_port()
     with ExitStack() as stack:
@@ -61,7 +63,7 @@ def bench_stack(heap: str = "3g", pagecache: str = "2g") -> Iterator[BenchStack]
             "LINEAGE_GRAPH_API_PORT": str(api_port),
             "LINEAGE_GRAPH_LOG_LEVEL": "warning",
         }
-        subprocess.run(  # noqa: S603
+        subprocess.run(
             [sys.executable, "-m", "lineage_graph.cli.main", "migrate"],
             env={**os.environ, **env},
             check=True,

@@ -56,7 +56,12 @@ class Finding:
         )
 
     def to_dict(self) -> dict[str, str]:
-        return {"code": self.code, "message": self.message, "entity": self.entity, "remediation": self.remediation}
+        return {
+            "code": self.code,
+            "message": self.message,
+            "entity": self.entity,
+            "remediation": self.remediation,
+        }
 
 
 @dataclass(frozen=True)
@@ -75,11 +80,19 @@ class Decision:
         violations = tuple(Finding.parse(v) for v in raw.get("violations", []))
         warnings = tuple(Finding.parse(w) for w in raw.get("warnings", []))
         extra = {k: v for k, v in raw.items() if k not in {"allow", "violations", "warnings"}}
-        return cls(package, allow=raw["allow"] and not violations, violations=violations, warnings=warnings, extra=extra)
+        return cls(
+            package,
+            allow=raw["allow"] and not violations,
+            violations=violations,
+            warnings=warnings,
+            extra=extra,
+        )
 
     @classmethod
     def unavailable(cls, package: Package, reason: str) -> Decision:
-        finding = Finding(code="POLICY_ENGINE_UNAVAILABLE", message=reason, remediation="retry when OPA answers")
+        finding = Finding(
+            code="POLICY_ENGINE_UNAVAILABLE", message=reason, remediation="retry when OPA answers"
+        )
         return cls(package, allow=False, violations=(finding,))
 
 

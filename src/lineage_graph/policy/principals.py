@@ -74,7 +74,9 @@ class TokenDirectory:
             for grant in entry.get("roles", []):
                 role, namespace = grant.get("role"), grant.get("namespace", "*")
                 if role not in ROLES:
-                    raise TokensFileError(f"{where} ({principal_id}): unknown role {role!r}; roles: {sorted(ROLES)}")
+                    raise TokensFileError(
+                        f"{where} ({principal_id}): unknown role {role!r}; roles: {sorted(ROLES)}"
+                    )
                 grants.append(RoleGrant(role=role, namespace=str(namespace)))
             if digest.lower() in by_hash:
                 raise TokensFileError(f"{where} ({principal_id}): token already assigned")

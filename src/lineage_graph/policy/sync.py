@@ -76,7 +76,9 @@ def _located(root: Path, policy_id: str, exc: PolicyRejectedError) -> str:
     return "\n".join(lines)
 
 
-async def _push_until_stable(engine: PolicyEngine, policies: dict[str, str]) -> dict[str, PolicyRejectedError]:
+async def _push_until_stable(
+    engine: PolicyEngine, policies: dict[str, str]
+) -> dict[str, PolicyRejectedError]:
     """Push every policy, retrying refused ones while others still go in.
 
     OPA compiles each pushed module against those it already holds, so a module that uses
