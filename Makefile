@@ -34,13 +34,7 @@ typecheck: install
 	$(BIN)/mypy
 
 policy-check: provision
-	$(OPA) fmt --fail --list policies
-	$(OPA) check --strict policies
-	$(REGAL) lint policies
-	$(OPA) test policies
-	@$(OPA) test policies --coverage --threshold 90 --format=json > .policy-coverage.json; rc=$$?; \
-	  $(BIN)/python -c 'import json; print("policy coverage: %.1f%% (at least 90%% required)" % json.load(open(".policy-coverage.json"))["coverage"])'; \
-	  rm -f .policy-coverage.json; exit $$rc
+	OPA=$(OPA) REGAL=$(REGAL) bash policies/check.sh
 
 pytest: install
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -65,18 +65,23 @@ codes := [entry.annotations.custom.codes |
 # description: >-
 #   The decision for one request {principal, action, resource} under cfg
 #   (the shape of data.lineage_graph.config). decision and batch both call it.
-evaluate(request, cfg) := lib.decision(_violations(_request(request), cfg), _warnings(_request(request), cfg)) if {
-	is_object(request)
-} else := lib.decision(
-	{lib.finding(
-		"AUTHZ_INVALID_INPUT",
-		"The input document is not an object.",
-		"",
-		"Send {principal, action, resource} as described in docs/policies.md.",
-	)},
-	set(),
-)
+evaluate(request, cfg) := lib.decision(_violations(request, cfg), _warnings(_request(request), cfg))
 
+_violations(request, _) := {lib.finding("AUTHZ_INVALID_INPUT", message, "", remediation)} if {
+	not is_object(request)
+	message := "The input document is not an object."
+	remediation := "Send {principal, action, resource} as described in docs/policies.md."
+}
+
+_violations(request, cfg) := union({
+	_unauthenticated(_request(request)),
+	_unknown_action(_request(request), cfg),
+	_denied(_request(request), cfg),
+}) if {
+	is_object(request)
+}
+
+# The fields the decision reads, each "" (or []) when missing or malformed.
 _request(request) := {
 	"principal": lib.text_at(request, ["principal", "id"]),
 	"bindings": lib.array_at(request, ["principal", "roles"]),
@@ -84,8 +89,6 @@ _request(request) := {
 	"uid": lib.text_at(request, ["resource", "uid"]),
 	"namespace": lib.text_at(request, ["resource", "namespace"]),
 }
-
-_violations(request, cfg) := union({_unauthenticated(request), _unknown_action(request, cfg), _denied(request, cfg)})
 
 _warnings(request, cfg) := {lib.finding("AUTHZ_UNKNOWN_ROLE", message, request.principal, remediation) |
 	some binding in request.bindings

@@ -36,6 +36,7 @@ decision(violations, warnings) := {
 #   shared one whole. An item that is not an object is kept as is, so its decision
 #   reports invalid input instead of dropping out of the list.
 items(doc) := [subject |
+	is_object(doc)
 	shared := object.remove(doc, {"items"})
 	some item in doc.items
 	subject := _merged(shared, item)
@@ -67,9 +68,9 @@ text(value) if {
 # title: Text at a path
 # description: >-
 #   The string at path (a key or an array of keys) in obj when it is non-blank text,
-#   else "". Total: defined whatever obj is.
+#   else "". Total: defined whatever obj is, without relying on builtin errors.
 text_at(obj, path) := value if {
-	value := object.get(obj, path, "")
+	value := value_at(obj, path)
 	text(value)
 } else := ""
 
@@ -92,7 +93,7 @@ uid(entity) := text_at(entity, "uid")
 # title: Array at a path
 # description: The array at path in obj, or [] when it is missing or not an array.
 array_at(obj, path) := value if {
-	value := object.get(obj, path, [])
+	value := value_at(obj, path)
 	is_array(value)
 } else := []
 

@@ -7,8 +7,6 @@
 #   training ones, enough principals other than the author approved it for its
 #   risk tier, it uses no feature-set version past its sunset, and its lineage is
 #   complete where the environment requires it.
-# related_resources:
-#   - ref: ../../docs/policies.md
 # custom:
 #   codes:
 #     PROMOTION_UNKNOWN_ENVIRONMENT:
@@ -261,11 +259,12 @@ _next(doc, order) := names[0] if {
 
 _evaluation_findings(doc, cfg) := _metric_findings(doc, cfg) if _comparable(doc)
 
-_evaluation_findings(doc, _) := {lib.finding("PROMOTION_MISSING_EVALUATION", message, _uid(doc), remediation)} if {
+_evaluation_findings(doc, _) := {lib.finding("PROMOTION_MISSING_EVALUATION", message, _uid(doc), remediation) |
 	is_object(doc)
-	not _comparable(doc)
 	message := sprintf("%s has no evaluation metrics with baseline metrics to compare.", [_label(_uid(doc))])
 	remediation := "Evaluate the candidate on the reference snapshot and link the evaluation to its baseline."
+} if {
+	not _comparable(doc)
 }
 
 _comparable(doc) if {
@@ -288,6 +287,8 @@ _regressions(doc, cfg) := {lib.finding("PROMOTION_METRIC_REGRESSION", message, _
 	some metric, baseline in doc.evaluation.baseline.metrics
 	direction := cfg.metric_directions[metric]
 	candidate := doc.evaluation.metrics[metric]
+	is_number(candidate)
+	is_number(baseline)
 	tolerance := _tolerance(cfg, metric)
 	_worse(candidate, baseline, direction, tolerance)
 	message := sprintf(

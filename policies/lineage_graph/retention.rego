@@ -114,7 +114,7 @@ _valid("kind", doc) if doc.subject.kind in {"snapshot", "source"}
 _valid("createdAt", doc) if lib.timestamp_ns(doc.subject.createdAt)
 
 _unclassified(doc, cfg) := {lib.finding("RETENTION_UNKNOWN_CLASSIFICATION", message, subject.uid, remediation) |
-	subject := doc.subject
+	subject := _subject(doc)
 	_active(subject)
 	classification := lib.value_at(subject, "classification")
 	not cfg.retention_days[classification]
@@ -123,7 +123,7 @@ _unclassified(doc, cfg) := {lib.finding("RETENTION_UNKNOWN_CLASSIFICATION", mess
 }
 
 _expired(doc, cfg) := {lib.finding("RETENTION_EXPIRED", message, subject.uid, remediation) |
-	subject := doc.subject
+	subject := _subject(doc)
 	_active(subject)
 	expiry := _expiry_ns(subject, cfg)
 	lib.timestamp_ns(doc.now) >= expiry
@@ -135,7 +135,7 @@ _expired(doc, cfg) := {lib.finding("RETENTION_EXPIRED", message, subject.uid, re
 }
 
 _expiring_soon(doc, cfg) := {lib.finding("RETENTION_EXPIRING_SOON", message, subject.uid, remediation) |
-	subject := doc.subject
+	subject := _subject(doc)
 	_active(subject)
 	expiry := _expiry_ns(subject, cfg)
 	now := lib.timestamp_ns(doc.now)
@@ -149,7 +149,7 @@ _expiring_soon(doc, cfg) := {lib.finding("RETENTION_EXPIRING_SOON", message, sub
 }
 
 _override_ignored(doc, cfg) := {lib.finding("RETENTION_OVERRIDE_IGNORED", message, subject.uid, remediation) |
-	subject := doc.subject
+	subject := _subject(doc)
 	_active(subject)
 	maximum := cfg.retention_days[subject.classification]
 	override := object.get(subject, "retentionDays", null)
@@ -174,6 +174,9 @@ _window_days(subject, cfg) := subject.retentionDays if {
 } else := cfg.retention_days[subject.classification]
 
 _expiry_ns(subject, cfg) := lib.timestamp_ns(subject.createdAt) + lib.days_ns(_window_days(subject, cfg))
+
+# The subject, once the input is valid: findings about a malformed one would mislead.
+_subject(doc) := doc.subject if count(_input_errors(doc)) == 0
 
 # Retired subjects (retiredAt set) no longer hold data: nothing to retain or delete.
 _active(subject) if object.get(subject, "retiredAt", null) == null

@@ -1,5 +1,6 @@
 package lineage_graph.retention_test
 
+import data.lineage_graph.config
 import data.lineage_graph.retention
 
 _now := "2026-11-26T10:00:00Z"
@@ -15,9 +16,7 @@ _subject(changes) := object.union(
 	changes,
 )
 
-_decide(subject, now) := decision if {
-	decision := retention.decision with input as {"now": now, "subject": subject}
-}
+_decide(subject, now) := retention.evaluate({"now": now, "subject": subject}, config)
 
 _codes(findings) := {finding.code | some finding in findings}
 
@@ -51,7 +50,10 @@ test_expiring_soon_warns if {
 	decision := _decide(_subject({}), _now)
 	decision.allow
 	_codes(decision.warnings) == {"RETENTION_EXPIRING_SOON"}
-	decision.warnings[0].message == "snapshot snapshot:risk/orders@20260901 (PII) reaches the end of its 90-day retention window on 2026-11-30T00:00:00Z."
+	decision.warnings[0].message == concat(" ", [
+		"snapshot snapshot:risk/orders@20260901 (PII) reaches the end",
+		"of its 90-day retention window on 2026-11-30T00:00:00Z.",
+	])
 }
 
 test_warning_window_boundary if {
@@ -121,7 +123,7 @@ test_missing_classification if {
 }
 
 test_days_come_from_data if {
-	decision := _decide(_subject({}), _now) with data.lineage_graph.config.retention_days.PII as 30
+	decision := _decide(_subject({}), _now) with config.retention_days.PII as 30
 	_codes(decision.violations) == {"RETENTION_EXPIRED"}
 }
 

@@ -82,7 +82,8 @@ evaluate(doc, cfg) := lib.decision(_violations(doc, cfg), set())
 
 _violations(doc, cfg) := union({
 	_invalid(doc),
-	_version_findings(doc),
+	_missing_owner(doc),
+	_no_features(doc),
 	_names_not_snake_case(doc),
 	_duplicate_names(doc),
 	_dtypes_not_allowed(doc, cfg),
@@ -129,12 +130,14 @@ _feature_errors(doc) := {sprintf("featureSetVersion.features[%d] is not an objec
 	not is_object(feature)
 }
 
-_version_findings(doc) := {lib.finding("SCHEMA_MISSING_OWNER", message, version.uid, remediation) |
+_missing_owner(doc) := {lib.finding("SCHEMA_MISSING_OWNER", message, version.uid, remediation) |
 	version := _version(doc)
 	lib.text_at(version, "owner") == ""
 	message := sprintf("Feature set of %s has no owner.", [version.uid])
 	remediation := "Set the feature set's owner (a team or principal) before publishing."
-} | {lib.finding("SCHEMA_NO_FEATURES", message, version.uid, "Add at least one feature.") |
+}
+
+_no_features(doc) := {lib.finding("SCHEMA_NO_FEATURES", message, version.uid, "Add at least one feature.") |
 	version := _version(doc)
 	count(lib.array_at(version, "features")) == 0
 	message := sprintf("%s has no features.", [version.uid])
@@ -191,7 +194,8 @@ _pii_not_tagged(doc) := {lib.finding("SCHEMA_PII_NOT_TAGGED", message, _feature_
 }
 
 _tagged_pii(feature) if {
-	some tag in feature.tags
+	some tag in lib.array_at(feature, "tags")
+	is_string(tag)
 	lower(tag) == "pii"
 }
 

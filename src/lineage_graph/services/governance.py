@@ -1,0 +1,99 @@
+"""Governance decisions: ask OPA, fail closed, and record every decision in the graph.
+
+A decision OPA cannot give (unreachable, undefined rule, malformed answer) becomes a denial
+with code ``POLICY_ENGINE_UNAVAILABLE``, never an allow. Each decision is stored as a
+``:PolicyDecision`` node ``ABOUT`` the entity it judged, with the policy revision, the
+input's hash and the actor, so auditors can query decisions with Cypher.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from lineage_graph.domain import Kind, Uid
+from lineage_graph.policy.decisions import Decision, Package, decide, decide_batch, input_hash
+from lineage_graph.policy.engine import PolicyEngineUnavailableError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from lineage_graph.graph import Graph
+    from lineage_graph.policy import PolicyEngine
+
+DECISION_NAMESPACE = "decisions"
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """A decision with what it was about, ready to record."""
+
+    decision: Decision
+    about: str
+    actor: str
+    action: str
+    input_hash: str
+
+    def row(self, revision: str | None) -> dict[str, Any]:
+        name = uuid.uuid4().hex
+        return {
+            "uid": str(Uid.of(Kind.POLICY_DECISION, DECISION_NAMESPACE, name)),
+            "namespace": DECISION_NAMESPACE,
+            "name": name,
+            "policy": self.decision.package.path,
+            "policyRevision": revision or "unknown",
+            "allow": self.decision.allow,
+            "codes": sorted({f.code for f in self.decision.violations + self.decision.warnings}),
+            "violationsJson": json.dumps([f.to_dict() for f in self.decision.violations]),
+            "warningsJson": json.dumps([f.to_dict() for f in self.decision.warnings]),
+            "inputHash": self.input_hash,
+            "actor": self.actor,
+            "action": self.action,
+            "about": self.about,
+        }
+
+
+class Governor:
+    """Asks OPA for decisions and records them."""
+
+    def __init__(self, engine: PolicyEngine, graph: Graph, revision: str | None) -> None:
+        self.engine = engine
+        self.graph = graph
+        self.revision = revision
+
+    async def judge(
+        self, package: Package, subject: Mapping[str, Any], *, about: str, actor: str, action: str
+    ) -> Judgement:
+        try:
+            decision = await decide(self.engine, package, subject)
+        except PolicyEngineUnavailableError as exc:
+            decision = Decision.unavailable(package, str(exc))
+        return Judgement(decision, about=about, actor=actor, action=action, input_hash=input_hash(subject))
+
+    async def judge_many(
+        self,
+        package: Package,
+        subjects: Sequence[tuple[str, Mapping[str, Any]]],
+        *,
+        actor: str,
+        action: str,
+        shared: Mapping[str, Any] | None = None,
+    ) -> list[Judgement]:
+        """One OPA call for many ``(about, subject)`` pairs; unavailable → every one denied."""
+        try:
+            decisions = await decide_batch(self.engine, package, [s for _, s in subjects], shared)
+        except PolicyEngineUnavailableError as exc:
+            decisions = [Decision.unavailable(package, str(exc)) for _ in subjects]
+        return [
+            Judgement(d, about=about, actor=actor, action=action, input_hash=input_hash({**(shared or {}), **s}))
+            for d, (about, s) in zip(decisions, subjects, strict=True)
+        ]
+
+    async def record(self, judgements: Sequence[Judgement]) -> int:
+        if not judgements:
+            return 0
+        rows = [j.row(self.revision) for j in judgements]
+        result = await self.graph.write("governance/record_decisions", {"rows": rows})
+        return int(result[0]["count"])
