@@ -1,0 +1,59 @@
+"""The benchmark scenarios. Each takes a `Context` and returns the figures it measured."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from bench.harness import Figure, peak_rss_mb
+from bench.loaders import load_raw
+from lineage_graph import resources
+from lineage_graph.graph import Graph, QueryLibrary
+from lineage_graph.settings import Settings
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
+
+    from bench.generator import Catalog
+    from bench.stack import BenchStack
+
+
+@dataclass
+class Context:
+    stack: BenchStack
+    catalog: Catalog
+    scale: str
+    repetitions: int
+
+    def graph(self) -> Graph:
+        settings = Settings(neo4j_uri=self.stack.neo4j_uri, opa_url=self.stack.opa_url)
+        return Graph.connect(settings, QueryLibrary(resources.cypher_dir()))
+
+
+async def raw_load(ctx: Context) -> list[Figure]:
+    """Load the whole generated catalog with raw batched Cypher: the graph other scenarios query."""
+    graph = ctx.graph()
+    try:
+        started = time.perf_counter()
+        nodes, edges = await load_raw(graph, ctx.catalog)
+        elapsed = time.perf_counter() - started
+    finally:
+        await graph.close()
+    return [
+        Figure(
+            scenario="raw_load",
+            measure="nodes+edges written by raw UNWIND/MERGE batches of 5,000",
+            scale=ctx.scale,
+            unit="rows/s",
+            repetitions=1,
+            throughput=(nodes + edges) / elapsed,
+            api_peak_rss_mb=peak_rss_mb(ctx.stack.api_pid),
+            notes={"nodes": nodes, "edges": edges, "seconds": round(elapsed, 1)},
+        )
+    ]
+
+
+SCENARIOS: dict[str, Callable[[Context], Awaitable[list[Figure]]]] = {
+    "raw_load": raw_load,
+}
