@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from lineage_graph.cli import admin, stack
+from lineage_graph.cli import admin, cypher, stack
 
 app = typer.Typer(
     name="lineage-graph",
@@ -16,6 +16,7 @@ app.command("up")(stack.up)
 app.command("serve")(stack.serve)
 app.command("provision")(stack.provision)
 app.command("migrate")(admin.migrate_command)
+app.command("cypher")(cypher.cypher_command)
 app.add_typer(admin.policies, name="policies")
 app.add_typer(admin.demo, name="demo")
 
