@@ -54,6 +54,10 @@ async def raw_load(ctx: Context) -> list[Figure]:
     ]
 
 
-SCENARIOS: dict[str, Callable[[Context], Awaitable[list[Figure]]]] = {
-    "raw_load": raw_load,
-}
+def _registry() -> dict[str, Callable[[Context], Awaitable[list[Figure]]]]:
+    from bench.registration_scenarios import bulk_registration  # noqa: PLC0415 - avoids an import cycle
+
+    return {"bulk_registration": bulk_registration, "raw_load": raw_load}
+
+
+SCENARIOS = _registry()
