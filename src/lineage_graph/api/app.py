@@ -16,9 +16,10 @@ from prometheus_client import Counter, Histogram
 from strawberry.fastapi import GraphQLRouter
 
 from lineage_graph import __version__, resources
-from lineage_graph.api import health
+from lineage_graph.api import health, ingest_routes
 from lineage_graph.api.graphql import schema
 from lineage_graph.api.graphql.context import Context
+from lineage_graph.api.graphql.limits import BodySizeLimit
 from lineage_graph.api.runtime import Runtime
 from lineage_graph.graph import Graph, QueryLibrary
 from lineage_graph.policy import PolicyEngine, PolicySet, PolicySyntaxError, sync_policies
@@ -71,6 +72,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(GraphQLRouter(schema, context_getter=context_getter), prefix="/graphql")
     app.include_router(health.router)
+    app.include_router(ingest_routes.router)
+    app.add_middleware(BodySizeLimit)
 
     @app.middleware("http")
     async def measure(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:

@@ -7,12 +7,14 @@ import typer
 from lineage_graph.cli._async import connected_engine, connected_graph, fail, run
 from lineage_graph.graph.migrations import MigrationError
 from lineage_graph.policy import PolicyEngineUnavailableError, PolicySyntaxError
+from lineage_graph.services import audit as audit_service
 from lineage_graph.services import bootstrap
 from lineage_graph.services import demo as demo_service
 from lineage_graph.settings import Settings
 
 policies = typer.Typer(help="Push and test the Rego policies.", no_args_is_help=True)
 demo = typer.Typer(help="The demo catalog.", no_args_is_help=True)
+audit = typer.Typer(help="The audit trail.", no_args_is_help=True)
 
 
 def migrate_command() -> None:
@@ -21,7 +23,9 @@ def migrate_command() -> None:
 
     async def go() -> list[str]:
         async with connected_graph(settings) as graph:
-            return [m.path.name for m in await bootstrap.apply_migrations(graph, settings)]
+            applied = [m.path.name for m in await bootstrap.apply_migrations(graph, settings)]
+            await bootstrap.ensure_environments(graph)
+            return applied
 
     try:
         applied = run(go())
@@ -57,3 +61,18 @@ def demo_load() -> None:
             return await demo_service.load(graph)
 
     typer.echo(f"demo catalog loaded ({run(go())} nodes)")
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """Walk the audit chain, recompute every hash; exit 1 at the first edited or missing event."""
+    settings = Settings()
+
+    async def go() -> audit_service.Verification:
+        async with connected_graph(settings) as graph:
+            return await audit_service.verify(graph)
+
+    result = run(go())
+    if not result.ok:
+        raise fail(str(result))
+    typer.echo(str(result))

@@ -19,6 +19,7 @@ app.command("migrate")(admin.migrate_command)
 app.command("cypher")(cypher.cypher_command)
 app.add_typer(admin.policies, name="policies")
 app.add_typer(admin.demo, name="demo")
+app.add_typer(admin.audit, name="audit")
 
 if __name__ == "__main__":
     app()

@@ -45,6 +45,7 @@ def provision(
 async def _prepare(settings: Settings, load_demo: bool) -> str:
     async with connected_graph(settings) as graph:
         await bootstrap.apply_migrations(graph, settings)
+        await bootstrap.ensure_environments(graph)
         if load_demo:
             await demo.load(graph)
     async with connected_engine(settings) as engine:

@@ -87,7 +87,9 @@ class Governor:
         except PolicyEngineUnavailableError as exc:
             decisions = [Decision.unavailable(package, str(exc)) for _ in subjects]
         return [
-            Judgement(d, about=about, actor=actor, action=action, input_hash=input_hash({**(shared or {}), **s}))
+            Judgement(
+                d, about=about, actor=actor, action=action, input_hash=input_hash({**(shared or {}), **s})
+            )
             for d, (about, s) in zip(decisions, subjects, strict=True)
         ]
 

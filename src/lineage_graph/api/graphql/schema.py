@@ -6,12 +6,16 @@ import strawberry
 from strawberry.types import Info
 
 from lineage_graph import __version__
+from lineage_graph.api.graphql.catalog_mutations import CatalogMutation
+from lineage_graph.api.graphql.catalog_queries import CatalogQuery
 from lineage_graph.api.graphql.context import Context
+from lineage_graph.api.graphql.errors import REFUSALS
+from lineage_graph.api.graphql.nodes import ALL_NODE_TYPES
 from lineage_graph.api.graphql.system import ServerInfo
 
 
 @strawberry.type
-class Query:
+class Query(CatalogQuery):
     @strawberry.field(description="The running service: version, Neo4j server, policy revision.")
     async def server_info(self, info: Info[Context, None]) -> ServerInfo:
         runtime = info.context.runtime
@@ -22,4 +26,9 @@ class Query:
         )
 
 
-schema = strawberry.Schema(query=Query)
+@strawberry.type
+class Mutation(CatalogMutation):
+    pass
+
+
+schema = strawberry.Schema(query=Query, mutation=Mutation, types=[*ALL_NODE_TYPES, *REFUSALS])

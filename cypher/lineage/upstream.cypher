@@ -1,0 +1,30 @@
+// Upstream lineage: everything $uid depends on, directly or not, with its minimal distance, and
+// the lineage edges walked (from the root and from every node nearer than $depth).
+// One pruning BFS (VarLengthExpand(Pruning,BFS)): no path is enumerated, each node is reached once,
+// so cycles never loop. The cap *1..20 is literal (MAX_DEPTH); $depth filters it. An edge or node
+// counts when createdAt <= $asOf and retiredAt is absent or later (the root itself always counts).
+// Parameters: $uid (root uid), $depth (1..20), $asOf (datetime), $limit (most nodes to return).
+// Returns: one row: root [uid, kind], nodes [[uid, kind, distance]] nearest first,
+//   edges [[from uid, type, to uid]] (from = the dependent); no row when the root does not exist.
+MATCH (s:Entity {uid: $uid})
+CALL (s) {
+  MATCH p = (s)-[:READS|PRODUCED_BY|SNAPSHOT_OF|DEFINED_IN|DERIVED_FROM|USES|CONSUMES|SERVES|SERVES_FROM*1..20]->(n)
+  WHERE all(r IN relationships(p) WHERE coalesce(r.createdAt <= $asOf, true) AND coalesce(r.retiredAt > $asOf, true))
+    AND all(x IN nodes(p) WHERE x.uid = $uid OR (coalesce(x.createdAt <= $asOf, true) AND coalesce(x.retiredAt > $asOf, true)))
+  WITH n, min(length(p)) AS distance
+  WHERE distance <= $depth
+    AND n <> s
+  RETURN n, distance
+  ORDER BY distance
+  LIMIT $limit
+}
+WITH s, collect([n, distance]) AS found
+CALL (s, found) {
+  UNWIND [s] + [f IN found WHERE f[1] < $depth | f[0]] AS a
+  MATCH (a)-[r:READS|PRODUCED_BY|SNAPSHOT_OF|DEFINED_IN|DERIVED_FROM|USES|CONSUMES|SERVES|SERVES_FROM]->(b)
+  WHERE coalesce(r.createdAt <= $asOf, true)
+    AND coalesce(r.retiredAt > $asOf, true)
+    AND (b = s OR (coalesce(b.createdAt <= $asOf, true) AND coalesce(b.retiredAt > $asOf, true)))
+  RETURN collect([a.uid, type(r), b.uid]) AS edges
+}
+RETURN [s.uid, s.kind] AS root, [f IN found | [f[0].uid, f[0].kind, f[1]]] AS nodes, edges

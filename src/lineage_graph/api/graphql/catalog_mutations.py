@@ -1,0 +1,531 @@
+"""Catalog mutations: each validates its input, calls one service method (one transaction) and
+returns either its success payload or a `Refusal` (nothing stored), as one result union.
+
+Batch forms (``registerDataSources(inputs: [...])`` ...) write up to `MAX_BATCH` entities in
+one transaction: all or nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import strawberry
+
+from lineage_graph import domain
+from lineage_graph.api.graphql.enums import Outcome
+from lineage_graph.api.graphql.errors import (
+    Conflict,
+    ContractViolation,
+    IncompatibleFeatures,
+    InvalidInput,
+    InvalidOperation,
+    NotFound,
+    VersionNotMonotonic,
+    refusal,
+)
+from lineage_graph.api.graphql.inputs import (
+    DatasetSnapshotInput,
+    DataSourceInput,
+    DeployInput,
+    EvaluationInput,
+    FeatureSetInput,
+    FeatureSetVersionInput,
+    ModelInput,
+    ModelVersionInput,
+    TrainingRunInput,
+    TransformInput,
+    TransformRunInput,
+    plain,
+    to_domain,
+)
+from lineage_graph.api.graphql.nodes import (
+    CtxInfo,
+    Deployment,
+    FeatureSetVersion,
+    ModelVersion,
+    Node,
+    TrainingRun,
+    record_node,
+)
+from lineage_graph.domain import DomainError, ErrorCode, Kind, Stored, Uid, validate
+from lineage_graph.services import catalog as services
+from lineage_graph.services.catalog import MAX_BATCH
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, Sequence
+
+T = TypeVar("T")
+S = TypeVar("S")
+
+
+@strawberry.type(description="The entity written, and whether it was created, updated or already so.")
+class Written:
+    outcome: Outcome = strawberry.field(description="CREATED, UPDATED or UNCHANGED (an identical re-send).")
+    node: Node = strawberry.field(description="The entity as stored.")
+
+
+@strawberry.type(description="A batch written in one transaction.")
+class BatchWritten:
+    created: int = strawberry.field(description="Entities created.")
+    updated: int = strawberry.field(description="Entities changed.")
+    unchanged: int = strawberry.field(description="Entities already stored identically.")
+    records: strawberry.Private[list[Stored]]
+
+    @strawberry.field(description="Every entity of the batch, in request order.")
+    def nodes(self) -> list[Node]:
+        return [record_node(r) for r in self.records]
+
+
+@strawberry.type(description="A published feature-set version and its contract bump.")
+class Published:
+    outcome: Outcome = strawberry.field(description="CREATED, or UNCHANGED for an identical re-send.")
+    feature_set_version: FeatureSetVersion = strawberry.field(description="The version.")
+    bump: str | None = strawberry.field(
+        description="MAJOR, MINOR, PATCH or NONE; null for the first version."
+    )
+
+
+@strawberry.type(description="A registered model version and the training run recorded with it.")
+class ModelVersionRegistered:
+    outcome: Outcome = strawberry.field(description="CREATED, or UNCHANGED for an identical re-send.")
+    model_version: ModelVersion = strawberry.field(description="The model version.")
+    training_run: TrainingRun | None = strawberry.field(description="The training run, when one was given.")
+
+
+@strawberry.type(description="A deployment created (deploy, promote) or changed (retire).")
+class Deployed:
+    outcome: Outcome = strawberry.field(description="CREATED, UPDATED or UNCHANGED.")
+    deployment: Deployment = strawberry.field(description="The deployment.")
+
+
+@strawberry.type(description="An approval recorded.")
+class Approved:
+    outcome: Outcome = strawberry.field(description="CREATED, or UNCHANGED when already approved.")
+    subject: Node = strawberry.field(description="What was approved.")
+    reviewer: str = strawberry.field(description="Who approved.")
+    comment: str = strawberry.field(description="The reviewer's comment.")
+    at: datetime = strawberry.field(description="When it was first approved.")
+
+
+_Refusals = (
+    InvalidInput
+    | NotFound
+    | Conflict
+    | ContractViolation
+    | VersionNotMonotonic
+    | IncompatibleFeatures
+    | InvalidOperation
+)
+
+WriteResult = Annotated[
+    Written | _Refusals, strawberry.union("WriteResult", description="A write or a refusal.")
+]
+BatchWriteResult = Annotated[
+    BatchWritten | _Refusals, strawberry.union("BatchWriteResult", description="A batch write or a refusal.")
+]
+PublishResult = Annotated[
+    Published | _Refusals, strawberry.union("PublishResult", description="A publish or a refusal.")
+]
+ModelVersionResult = Annotated[
+    ModelVersionRegistered | _Refusals,
+    strawberry.union("ModelVersionResult", description="A model version registered or a refusal."),
+]
+DeployResult = Annotated[
+    Deployed | _Refusals, strawberry.union("DeployResult", description="A deployment or a refusal.")
+]
+ApproveResult = Annotated[
+    Approved | _Refusals, strawberry.union("ApproveResult", description="An approval or a refusal.")
+]
+
+
+async def _attempt(work: Callable[[], Awaitable[T]]) -> T | Any:
+    try:
+        return await work()
+    except DomainError as e:
+        return refusal(e)
+
+
+def _written(result: services.Written[Any]) -> Written:
+    return Written(outcome=result.outcome, node=record_node(result.record))
+
+
+def _batch(results: Sequence[services.Written[Any]]) -> BatchWritten:
+    counts = {o: sum(1 for r in results if r.outcome is o) for o in services.Outcome}
+    return BatchWritten(
+        created=counts[services.Outcome.CREATED],
+        updated=counts[services.Outcome.UPDATED],
+        unchanged=counts[services.Outcome.UNCHANGED],
+        records=[r.record for r in results],
+    )
+
+
+def _many(items: Sequence[S], convert: Callable[[S, str], T]) -> list[T]:
+    if len(items) > MAX_BATCH:
+        raise domain.InvalidInput(
+            f"at most {MAX_BATCH} inputs per request, got {len(items)}",
+            code=ErrorCode.TOO_LARGE,
+            details={"limit": MAX_BATCH, "count": len(items)},
+        )
+    return [convert(item, f"inputs[{i}]") for i, item in enumerate(items)]
+
+
+def _list(value: list[str] | None) -> tuple[str, ...]:
+    return tuple(value) if isinstance(value, list) else ()
+
+
+# --- input conversions --------------------------------------------------------------------
+
+
+def _data_source(value: DataSourceInput, path: str = "") -> domain.DataSourceInput:
+    return to_domain(domain.DataSourceInput, value, path=path)
+
+
+def _snapshot(value: DatasetSnapshotInput, path: str = "") -> domain.DatasetSnapshotInput:
+    return to_domain(domain.DatasetSnapshotInput, value, path=path)
+
+
+def _transform(value: TransformInput, path: str = "") -> services.TransformRegistration:
+    model = to_domain(domain.TransformInput, value, exclude=frozenset({"reads", "writes"}), path=path)
+    return services.TransformRegistration(model, _list(value.reads), _list(value.writes))
+
+
+def _run(value: TransformRunInput, path: str = "") -> services.TransformRunRecord:
+    model = to_domain(domain.TransformRunInput, value, exclude=frozenset({"reads", "writes"}), path=path)
+    return services.TransformRunRecord(model, _list(value.reads), _list(value.writes))
+
+
+def _feature_set(value: FeatureSetInput, path: str = "") -> domain.FeatureSetInput:
+    return to_domain(domain.FeatureSetInput, value, path=path)
+
+
+def _model(value: ModelInput, path: str = "") -> domain.ModelInput:
+    return to_domain(domain.ModelInput, value, path=path)
+
+
+def _publication(value: FeatureSetVersionInput) -> services.Publication:
+    data = plain(value, frozenset({"produced_by", "sources"}))
+    feature_sources: dict[str, tuple[services.ColumnSource, ...]] = {}
+    for feature in data.get("features", []):
+        derived = feature.pop("derivedFrom", None)
+        if derived is not None:
+            feature_sources[str(feature.get("name"))] = tuple(
+                services.ColumnSource(d["source"], tuple(d.get("columns", []))) for d in derived
+            )
+    version = validate(domain.FeatureSetVersionInput, data)
+    produced_by = value.produced_by if isinstance(value.produced_by, str) else None
+    return services.Publication(version, produced_by, _list(value.sources), feature_sources)
+
+
+def _model_version(
+    value: ModelVersionInput, run: TrainingRunInput | None
+) -> services.ModelVersionRegistration:
+    data = plain(value)
+    dtypes: dict[str, str] = {}
+    problems = []
+    for i, binding in enumerate(data.get("inputs", [])):
+        dtype = binding.pop("dtype", None)
+        if dtype is None:
+            continue
+        if dtype not in domain.Dtype.__members__:
+            problems.append(
+                {
+                    "path": f"inputs[{i}].dtype",
+                    "code": ErrorCode.INVALID_DTYPE,
+                    "message": f"unknown dtype {dtype!r}",
+                }
+            )
+        dtypes[str(binding.get("input"))] = dtype
+    if problems:
+        raise domain.InvalidInput(
+            f"{problems[0]['path']}: {problems[0]['message']}",
+            code=ErrorCode.INVALID_DTYPE,
+            details={"problems": problems},
+        )
+    version = validate(domain.ModelVersionInput, data)
+    training_run = None
+    datasets: tuple[str, ...] = ()
+    if run is not None:
+        run_data = plain(run, frozenset({"datasets"})) | {
+            "namespace": version.namespace,
+            "name": version.name,
+        }
+        training_run = _validate_at(domain.TrainingRunInput, run_data, "run")
+        datasets = _list(run.datasets)
+    return services.ModelVersionRegistration(version, training_run, datasets, dtypes)
+
+
+M = TypeVar("M", bound=domain.DomainModel)
+
+
+def _validate_at(model: type[M], data: dict[str, Any], path: str) -> M:
+    try:
+        return validate(model, data)
+    except domain.InvalidInput as e:
+        problems = [{**p, "path": f"{path}.{p['path']}"} for p in e.details.get("problems", [])]
+        raise domain.InvalidInput(f"{path}: {e.message}", code=e.code, details={"problems": problems}) from e
+
+
+def _deployment(value: DeployInput) -> domain.DeploymentInput:
+    model_version = Uid.parse(value.model_version, expect=Kind.MODEL_VERSION)
+    name = value.name if isinstance(value.name, str) else None
+    if name is None:
+        name = services.default_deployment_name(value.model_version, value.environment, value.mode)
+    data = plain(value, frozenset({"name"})) | {"namespace": model_version.namespace, "name": name}
+    return validate(domain.DeploymentInput, data)
+
+
+# --- the mutations ----------------------------------------------------------------------------
+
+
+@strawberry.type
+class CatalogMutation:
+    @strawberry.mutation(description="Register or update a data source (idempotent on its OpenLineage name).")
+    async def register_data_source(self, info: CtxInfo, input: DataSourceInput) -> WriteResult:
+        async def work() -> Written:
+            written = await info.context.catalog.register_data_sources(
+                [_data_source(input)], actor=info.context.actor
+            )
+            return _written(written[0])
+
+        return await _attempt(work)
+
+    @strawberry.mutation(description=f"Register up to {MAX_BATCH} data sources in one transaction.")
+    async def register_data_sources(self, info: CtxInfo, inputs: list[DataSourceInput]) -> BatchWriteResult:
+        async def work() -> BatchWritten:
+            models = _many(inputs, _data_source)
+            return _batch(await info.context.catalog.register_data_sources(models, actor=info.context.actor))
+
+        return await _attempt(work)
+
+    @strawberry.mutation(description="Register an immutable snapshot of a data source.")
+    async def register_dataset_snapshot(self, info: CtxInfo, input: DatasetSnapshotInput) -> WriteResult:
+        async def work() -> Written:
+            written = await info.context.catalog.register_dataset_snapshots(
+                [_snapshot(input)], actor=info.context.actor
+            )
+            return _written(written[0])
+
+        return await _attempt(work)
+
+    @strawberry.mutation(description=f"Register up to {MAX_BATCH} dataset snapshots in one transaction.")
+    async def register_dataset_snapshots(
+        self, info: CtxInfo, inputs: list[DatasetSnapshotInput]
+    ) -> BatchWriteResult:
+        async def work() -> BatchWritten:
+            models = _many(inputs, _snapshot)
+            return _batch(
+                await info.context.catalog.register_dataset_snapshots(models, actor=info.context.actor)
+            )
+
+        return await _attempt(work)
+
+    @strawberry.mutation(description="Register or update a transform and what it reads and writes.")
+    async def register_transform(self, info: CtxInfo, input: TransformInput) -> WriteResult:
+        async def work() -> Written:
+            written = await info.context.catalog.register_transforms(
+                [_transform(input)], actor=info.context.actor
+            )
+            return _written(written[0])
+
+        return await _attempt(work)
+
+    @strawberry.mutation(description=f"Register up to {MAX_BATCH} transforms in one transaction.")
+    async def register_transforms(self, info: CtxInfo, inputs: list[TransformInput]) -> BatchWriteResult:
+        async def work() -> BatchWritten:
+            requests = _many(inputs, _transform)
+            return _batch(await info.context.catalog.register_transforms(requests, actor=info.context.actor))
+
+        return await _attempt(work)
+
+    @strawberry.mutation(description="Record (or update the state of) a run of a registered transform.")
+    async def record_transform_run(self, info: CtxInfo, input: TransformRunInput) -> WriteResult:
+        async def work() -> Written:
+            written = await info.context.catalog.record_transform_runs(
+                [_run(input)], actor=info.context.actor
+            )
+            return _written(written[0])
+
+        return await _attempt(work)
+
+    @strawberry.mutation(description=f"Record up to {MAX_BATCH} transform runs in one transaction.")
+    async def record_transform_runs(self, info: CtxInfo, inputs: list[TransformRunInput]) -> BatchWriteResult:
+        async def work() -> BatchWritten:
+            records = _many(inputs, _run)
+            return _batch(await info.context.catalog.record_transform_runs(records, actor=info.context.actor))
+
+        return await _attempt(work)
+
+    @strawberry.mutation(description="Register or update a feature set.")
+    async def register_feature_set(self, info: CtxInfo, input: FeatureSetInput) -> WriteResult:
+        async def work() -> Written:
+            written = await info.context.catalog.register_feature_sets(
+                [_feature_set(input)], actor=info.context.actor
+            )
+            return _written(written[0])
+
+        return await _attempt(work)
+
+    @strawberry.mutation(description=f"Register up to {MAX_BATCH} feature sets in one transaction.")
+    async def register_feature_sets(self, info: CtxInfo, inputs: list[FeatureSetInput]) -> BatchWriteResult:
+        async def work() -> BatchWritten:
+            models = _many(inputs, _feature_set)
+            return _batch(await info.context.catalog.register_feature_sets(models, actor=info.context.actor))
+
+        return await _attempt(work)
+
+    @strawberry.mutation(
+        description="Publish an immutable feature-set version. The contract must match the schema "
+        "change from the previous version (removed feature or dtype change: major; added: minor; "
+        "documentation: patch); re-sending the identical version is a no-op."
+    )
+    async def publish_feature_set_version(
+        self, info: CtxInfo, input: FeatureSetVersionInput
+    ) -> PublishResult:
+        async def work() -> Published:
+            result = await info.context.catalog.publish_feature_set_version(
+                _publication(input), actor=info.context.actor
+            )
+            node = record_node(
+                result.written.record, {"bump": result.bump.value if result.bump else "INITIAL"}
+            )
+            assert isinstance(node, FeatureSetVersion)
+            return Published(
+                outcome=result.written.outcome,
+                feature_set_version=node,
+                bump=result.bump.value if result.bump else None,
+            )
+
+        return await _attempt(work)
+
+    @strawberry.mutation(description="Register or update a model.")
+    async def register_model(self, info: CtxInfo, input: ModelInput) -> WriteResult:
+        async def work() -> Written:
+            written = await info.context.catalog.register_models([_model(input)], actor=info.context.actor)
+            return _written(written[0])
+
+        return await _attempt(work)
+
+    @strawberry.mutation(description=f"Register up to {MAX_BATCH} models in one transaction.")
+    async def register_models(self, info: CtxInfo, inputs: list[ModelInput]) -> BatchWriteResult:
+        async def work() -> BatchWritten:
+            models = _many(inputs, _model)
+            return _batch(await info.context.catalog.register_models(models, actor=info.context.actor))
+
+        return await _attempt(work)
+
+    @strawberry.mutation(
+        description="Register an immutable model version: each input bound to one exact feature "
+        "(missing features and dtype mismatches are refused), optionally with the training run "
+        "that produced it (`run`) and the snapshots that run read."
+    )
+    async def register_model_version(
+        self, info: CtxInfo, input: ModelVersionInput, run: TrainingRunInput | None = None
+    ) -> ModelVersionResult:
+        async def work() -> ModelVersionRegistered:
+            result = await info.context.catalog.register_model_version(
+                _model_version(input, run), actor=info.context.actor
+            )
+            version = record_node(result.written.record)
+            training_run = record_node(result.training_run.record) if result.training_run else None
+            assert isinstance(version, ModelVersion)
+            assert training_run is None or isinstance(training_run, TrainingRun)
+            return ModelVersionRegistered(
+                outcome=result.written.outcome, model_version=version, training_run=training_run
+            )
+
+        return await _attempt(work)
+
+    @strawberry.mutation(description="Record an (immutable) evaluation of a model version.")
+    async def record_evaluation(self, info: CtxInfo, input: EvaluationInput) -> WriteResult:
+        async def work() -> Written:
+            evaluation = to_domain(domain.EvaluationInput, input)
+            return _written(
+                await info.context.catalog.record_evaluation(evaluation, actor=info.context.actor)
+            )
+
+        return await _attempt(work)
+
+    @strawberry.mutation(
+        description="Serve a model version in an environment. The serving path's feature-set "
+        "versions must serve every input the model was trained on, with the same dtypes."
+    )
+    async def deploy(self, info: CtxInfo, input: DeployInput) -> DeployResult:
+        async def work() -> Deployed:
+            written = await info.context.catalog.deploy(_deployment(input), actor=info.context.actor)
+            return _deployed(written)
+
+        return await _attempt(work)
+
+    @strawberry.mutation(
+        description="Promote a deployment to the next environment (dev → staging → prod) as a LIVE "
+        "deployment of the same model version and serving path."
+    )
+    async def promote(self, info: CtxInfo, deployment: str, target: str | None = None) -> DeployResult:
+        async def work() -> Deployed:
+            written = await info.context.catalog.promote(deployment, actor=info.context.actor, target=target)
+            return _deployed(written)
+
+        return await _attempt(work)
+
+    @strawberry.mutation(description="Stop a deployment (status STOPPED, retiredAt set).")
+    async def retire_deployment(self, info: CtxInfo, deployment: str) -> DeployResult:
+        async def work() -> Deployed:
+            return _deployed(
+                await info.context.catalog.retire_deployment(deployment, actor=info.context.actor)
+            )
+
+        return await _attempt(work)
+
+    @strawberry.mutation(
+        description="Deprecate a feature-set or model version: status DEPRECATED, an optional sunset "
+        "date and replacement (REPLACED_BY)."
+    )
+    async def deprecate(
+        self,
+        info: CtxInfo,
+        uid: str,
+        sunset_at: datetime | None = None,
+        replacement: str | None = None,
+    ) -> WriteResult:
+        async def work() -> Written:
+            written = await info.context.catalog.deprecate(
+                uid, actor=info.context.actor, sunset_at=sunset_at, replacement=replacement
+            )
+            return _written(written)
+
+        return await _attempt(work)
+
+    @strawberry.mutation(description="Make a team or principal (created if missing) the owner of an entity.")
+    async def set_owner(self, info: CtxInfo, uid: str, owner: str) -> WriteResult:
+        async def work() -> Written:
+            return _written(await info.context.catalog.set_owner(uid, owner, actor=info.context.actor))
+
+        return await _attempt(work)
+
+    @strawberry.mutation(
+        description="Approve a model version, feature-set version or deployment. The reviewer "
+        "defaults to the caller; nobody approves what they created (SELF_APPROVAL)."
+    )
+    async def approve(
+        self, info: CtxInfo, subject: str, reviewer: str | None = None, comment: str = ""
+    ) -> ApproveResult:
+        async def work() -> Approved:
+            approval = await info.context.catalog.approve(
+                subject, actor=info.context.actor, reviewer=reviewer, comment=comment
+            )
+            return Approved(
+                outcome=approval.outcome,
+                subject=record_node(approval.subject),
+                reviewer=approval.reviewer,
+                comment=approval.comment,
+                at=approval.at,
+            )
+
+        return await _attempt(work)
+
+
+def _deployed(written: services.Written[Any]) -> Deployed:
+    node = record_node(written.record)
+    assert isinstance(node, Deployment)
+    return Deployed(outcome=written.outcome, deployment=node)

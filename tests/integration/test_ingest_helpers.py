@@ -1,0 +1,103 @@
+"""Helpers shared by the ingest tests (no tests here): fixture events, graph dumps, a served API."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import httpx
+import uvicorn
+
+from lineage_graph.api import create_app
+from lineage_graph.devstack._process import free_port
+from tests.cypher import cypher
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from lineage_graph.graph import Graph
+    from lineage_graph.settings import Settings
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+
+
+def event(name: str) -> Any:
+    return json.loads((FIXTURES / "openlineage" / name).read_text())
+
+
+async def dump(graph: Graph, *, volatile: frozenset[str] = frozenset()) -> dict[str, Any]:
+    """Every node and edge with its properties (minus `volatile` keys), sorted."""
+    nodes = await cypher(
+        graph,
+        "MATCH (n) WHERE NOT n:SchemaMigration "
+        "RETURN labels(n) AS labels, properties(n) AS props ORDER BY coalesce(n.uid, n.id)",
+    )
+    edges = await cypher(
+        graph,
+        "MATCH (a)-[r]->(b) RETURN coalesce(a.uid, a.id) AS from, type(r) AS type, "
+        "coalesce(b.uid, b.id) AS to, properties(r) AS props ORDER BY from, type, to",
+    )
+
+    def clean(props: dict[str, Any]) -> dict[str, Any]:
+        return {k: str(v) for k, v in props.items() if k not in volatile}
+
+    return {
+        "nodes": [{"labels": sorted(n["labels"]), **clean(n["props"])} for n in nodes],
+        "edges": [{**e, "props": clean(e["props"])} for e in edges],
+    }
+
+
+async def node(graph: Graph, uid: str) -> dict[str, Any]:
+    rows = await cypher(graph, "MATCH (n:Entity {uid: $uid}) RETURN properties(n) AS props", {"uid": uid})
+    assert rows, f"no node {uid}"
+    return dict(rows[0]["props"])
+
+
+async def edges(graph: Graph, uid: str, rel: str) -> list[dict[str, Any]]:
+    return await cypher(
+        graph,
+        "MATCH (a:Entity {uid: $uid})-[r]->(b) WHERE type(r) = $rel AND r.retiredAt IS NULL "
+        "RETURN b.uid AS to, properties(r) AS props ORDER BY to",
+        {"uid": uid, "rel": rel},
+    )
+
+
+async def count_nodes(graph: Graph) -> int:
+    rows = await cypher(graph, "MATCH (n:Entity) RETURN count(n) AS n")
+    return int(rows[0]["n"])
+
+
+async def audit_actions(graph: Graph) -> list[str]:
+    rows = await cypher(graph, "MATCH (e:AuditEvent) RETURN e.action AS action ORDER BY e.seq")
+    return [r["action"] for r in rows]
+
+
+@contextmanager
+def served(settings: Settings) -> Iterator[str]:
+    """The full app under uvicorn on a free loopback port, in a thread; yields its base URL."""
+    port = free_port()
+    config = uvicorn.Config(
+        create_app(settings), host="127.0.0.1", port=port, log_level="warning", lifespan="on"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=lambda: asyncio.run(server.serve()), daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            msg = "uvicorn did not start"
+            raise RuntimeError(msg)
+        time.sleep(0.05)
+    try:
+        with httpx.Client() as http:
+            assert http.get(f"{url}/healthz").status_code == 200
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
