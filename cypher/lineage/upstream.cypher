@@ -7,7 +7,7 @@
 // Returns: one row: root [uid, kind], nodes [[uid, kind, distance]] nearest first,
 //   edges [[from uid, type, to uid]] (from = the dependent); no row when the root does not exist.
 MATCH (s:Entity {uid: $uid})
-CALL (s) {
+OPTIONAL CALL (s) {
   MATCH p = (s)-[:READS|PRODUCED_BY|SNAPSHOT_OF|DEFINED_IN|DERIVED_FROM|USES|CONSUMES|SERVES|SERVES_FROM*1..20]->(n)
   WHERE all(r IN relationships(p) WHERE coalesce(r.createdAt <= $asOf, true) AND coalesce(r.retiredAt > $asOf, true))
     AND all(x IN nodes(p) WHERE x.uid = $uid OR (coalesce(x.createdAt <= $asOf, true) AND coalesce(x.retiredAt > $asOf, true)))
@@ -18,7 +18,7 @@ CALL (s) {
   ORDER BY distance
   LIMIT $limit
 }
-WITH s, collect([n, distance]) AS found
+WITH s, collect(CASE WHEN n IS NOT NULL THEN [n, distance] END) AS found
 CALL (s, found) {
   UNWIND [s] + [f IN found WHERE f[1] < $depth | f[0]] AS a
   MATCH (a)-[r:READS|PRODUCED_BY|SNAPSHOT_OF|DEFINED_IN|DERIVED_FROM|USES|CONSUMES|SERVES|SERVES_FROM]->(b)

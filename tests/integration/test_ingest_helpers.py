@@ -30,8 +30,9 @@ def event(name: str) -> Any:
     return json.loads((FIXTURES / "openlineage" / name).read_text())
 
 
-async def dump(graph: Graph, *, volatile: frozenset[str] = frozenset()) -> dict[str, Any]:
-    """Every node and edge with its properties (minus `volatile` keys), sorted."""
+async def dump(graph: Graph, *, volatile: frozenset[str] = frozenset(), audit: bool = True) -> dict[str, Any]:
+    """Every node and edge with its properties (minus `volatile` keys), sorted; without the
+    audit trail when `audit` is false."""
     nodes = await cypher(
         graph,
         "MATCH (n) WHERE NOT n:SchemaMigration "
@@ -46,9 +47,14 @@ async def dump(graph: Graph, *, volatile: frozenset[str] = frozenset()) -> dict[
     def clean(props: dict[str, Any]) -> dict[str, Any]:
         return {k: str(v) for k, v in props.items() if k not in volatile}
 
+    trail = {"AuditEvent", "AuditChain"}
     return {
-        "nodes": [{"labels": sorted(n["labels"]), **clean(n["props"])} for n in nodes],
-        "edges": [{**e, "props": clean(e["props"])} for e in edges],
+        "nodes": [
+            {"labels": sorted(n["labels"]), **clean(n["props"])}
+            for n in nodes
+            if audit or not trail & set(n["labels"])
+        ],
+        "edges": [{**e, "props": clean(e["props"])} for e in edges if audit or e["type"] != "ABOUT"],
     }
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from lineage_graph.cli import admin, cypher, stack
+from lineage_graph.cli import admin, cypher, ingest, lineage, stack
 
 app = typer.Typer(
     name="lineage-graph",
@@ -17,9 +17,13 @@ app.command("serve")(stack.serve)
 app.command("provision")(stack.provision)
 app.command("migrate")(admin.migrate_command)
 app.command("cypher")(cypher.cypher_command)
+app.command("lineage")(lineage.lineage_command)
+app.command("impact")(lineage.impact_command)
 app.add_typer(admin.policies, name="policies")
 app.add_typer(admin.demo, name="demo")
 app.add_typer(admin.audit, name="audit")
+app.add_typer(ingest.import_app, name="import")
+app.command("export")(ingest.export_command)
 
 if __name__ == "__main__":
     app()

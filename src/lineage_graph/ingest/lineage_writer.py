@@ -36,6 +36,7 @@ from lineage_graph.domain import (
     RECORD_FIELDS,
     DatasetSnapshotInput,
     DataSourceInput,
+    DomainError,
     Kind,
     NodeInput,
     PrincipalInput,
@@ -97,7 +98,9 @@ class Facts:
         return {k: v for k, (_, v) in self.values.items()}
 
     def times(self) -> str:
-        return canonical_json({k: at.isoformat() for k, (at, _) in sorted(self.values.items())})
+        return canonical_json(
+            {k: at.isoformat() for k, (at, _) in sorted(self.values.items()) if at != EPOCH}
+        )
 
 
 @dataclass
@@ -257,7 +260,7 @@ def owner_uid(name: str) -> str:
     text = name.strip()
     try:
         return Uid.parse(text, expect=(Kind.TEAM, Kind.PRINCIPAL)).format()
-    except ValueError:
+    except DomainError:
         pass
     prefix, colon, rest = text.partition(":")
     if colon and rest and prefix.lower() in ("team", "group"):

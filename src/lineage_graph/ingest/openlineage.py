@@ -316,13 +316,13 @@ class _Translator:
             if spec is None:
                 return None
             return spec.uid, spec.uid, True
-        uid = dataset_uid(ds.namespace, ds.name).format()
         values = _source_values(ds)
         try:
+            uid = dataset_uid(ds.namespace, ds.name).format()
             validated = DataSourceInput(
                 namespace=ds.namespace, name=ds.name, **{k: v for k, v in values.items() if k != "owners"}
             )
-        except ValueError as e:
+        except (ValueError, DomainError) as e:
             self.out.problems += _validation_problems(e, ol.pointer(*where))
             return None
         self.out.batch.add_source(uid, Facts.of(validated.namespace, validated.name, at, values))
@@ -419,7 +419,7 @@ def _row_count(statistics: ol.Facets) -> int | None:
     return quality.row_count if quality is not None else None
 
 
-def _validation_problems(error: ValueError, where: str) -> list[dict[str, str]]:
+def _validation_problems(error: ValueError | DomainError, where: str) -> list[dict[str, str]]:
     if isinstance(error, ValidationError):
         return _problems_of(validation_error_to_domain(error), where)
     if isinstance(error, DomainError):
@@ -431,7 +431,11 @@ def translate(events: Sequence[ol.Event], *, single: bool = False) -> Translatio
     """The facts of `events` (merged), or the problems that make them invalid."""
     translator = _Translator()
     for i, event in enumerate(events):
-        translator.event(event, () if single else (i,))
+        prefix: tuple[str | int, ...] = () if single else (i,)
+        try:
+            translator.event(event, prefix)
+        except DomainError as e:
+            translator.out.problems += _problems_of(e, ol.pointer(*prefix, "job"))
     return translator.out
 
 

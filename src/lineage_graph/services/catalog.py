@@ -633,10 +633,11 @@ class CatalogService:
             )
         out: dict[str, dict[str, list[str]]] = {}
         for name, column_sources in sorted(given.items()):
-            refs = _check_refs(
-                [c.source for c in column_sources], (Kind.SOURCE, Kind.SNAPSHOT), "derivedFrom"
-            )
-            out[name] = {ref: sorted(set(c.columns)) for ref, c in zip(refs, column_sources, strict=False)}
+            columns: dict[str, set[str]] = {}
+            for c in column_sources:
+                ref = _check_refs([c.source], (Kind.SOURCE, Kind.SNAPSHOT), "derivedFrom")[0]
+                columns.setdefault(ref, set()).update(c.columns)
+            out[name] = {ref: sorted(cols) for ref, cols in columns.items()}
         return out
 
     # models ------------------------------------------------------------------------------------

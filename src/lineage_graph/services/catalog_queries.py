@@ -57,9 +57,7 @@ class RelKey:
 @functools.cache
 def _field_names(model: type[Stored]) -> frozenset[str]:
     """The property names a record models (camelCase aliases and Python names)."""
-    return frozenset(
-        {name for name in model.model_fields} | {f.alias for f in model.model_fields.values() if f.alias}
-    )
+    return frozenset(set(model.model_fields) | {f.alias for f in model.model_fields.values() if f.alias})
 
 
 @dataclass(frozen=True, slots=True)

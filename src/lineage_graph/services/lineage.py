@@ -306,10 +306,10 @@ class LineageService:
                 raise
             state["truncation"] = Truncation.DEADLINE
         if state["root_kind"] is None:
-            state["root_kind"] = await self._root_kind(root)
+            state["root_kind"] = await self.root_kind(root)
         return Walk(str(state["root_kind"]), distance, kinds, edges, state["truncation"])
 
-    async def _root_kind(self, root: str) -> str:
+    async def root_kind(self, root: str) -> str:
         rows = await self.graph.read("lineage/root", {"uid": root})
         if not rows:
             raise NotFound([root])

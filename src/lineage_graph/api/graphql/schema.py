@@ -10,12 +10,13 @@ from lineage_graph.api.graphql.catalog_mutations import CatalogMutation
 from lineage_graph.api.graphql.catalog_queries import CatalogQuery
 from lineage_graph.api.graphql.context import Context
 from lineage_graph.api.graphql.errors import REFUSALS
+from lineage_graph.api.graphql.lineage import LineageQuery
 from lineage_graph.api.graphql.nodes import ALL_NODE_TYPES
 from lineage_graph.api.graphql.system import ServerInfo
 
 
 @strawberry.type
-class Query(CatalogQuery):
+class Query(CatalogQuery, LineageQuery):
     @strawberry.field(description="The running service: version, Neo4j server, policy revision.")
     async def server_info(self, info: Info[Context, None]) -> ServerInfo:
         runtime = info.context.runtime

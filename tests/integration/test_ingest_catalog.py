@@ -1,0 +1,140 @@
+"""The CLI: ``import openlineage FILE.jsonl``, and ``export`` / ``import catalog`` round trips."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import sys
+from typing import TYPE_CHECKING
+
+import pytest
+
+from lineage_graph.ingest import catalog_io
+from lineage_graph.services import audit as audit_service
+from lineage_graph.services import demo
+from tests.integration.test_ingest_helpers import count_nodes, dump, event, node
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from lineage_graph.graph import Graph
+    from lineage_graph.settings import Settings
+
+pytestmark = pytest.mark.integration
+
+
+async def cli(settings: Settings, *args: str) -> tuple[int, str, str]:
+    env = {
+        **os.environ,
+        "LINEAGE_GRAPH_NEO4J_URI": settings.neo4j_uri,
+        "LINEAGE_GRAPH_OPA_URL": settings.opa_url,
+        "COLUMNS": "120",
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "lineage_graph.cli.main",
+        *args,
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await process.communicate()
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+def jsonl(path: Path, events: list[object]) -> Path:
+    path.write_text("".join(json.dumps(e) + "\n" for e in events))
+    return path
+
+
+async def test_import_openlineage_file_with_progress(
+    settings: Settings, graph: Graph, tmp_path: Path
+) -> None:
+    events = [event("spark_run_start.json"), event("dataset_event.json"), event("spark_run_complete.json")]
+    events += [event("job_event.json")] * 3
+    code, out, err = await cli(settings, "import", "openlineage", str(jsonl(tmp_path / "e.jsonl", events)))
+    assert code == 0, err
+    assert "imported 6 events in 1 transaction(s)" in out
+    assert "events" in err
+    assert (await node(graph, "source:kafka%3A%2F%2Fbroker-1%3A9092/payments.authorisations"))[
+        "kind"
+    ] == "DataSource"
+    again, out, _ = await cli(
+        settings, "import", "openlineage", str(tmp_path / "e.jsonl"), "--batch-size", "2"
+    )
+    assert again == 0
+    assert "imported 6 events in 3 transaction(s): 0 created, 0 updated" in out
+
+
+async def test_a_bad_line_imports_nothing(settings: Settings, graph: Graph, tmp_path: Path) -> None:
+    bad = jsonl(tmp_path / "bad.jsonl", [event("dataset_event.json"), {"eventTime": "2026-01-01T00:00:00Z"}])
+    code, _, err = await cli(settings, "import", "openlineage", str(bad))
+    assert code == 1
+    assert err.strip().splitlines()[-1].startswith(f"error: {bad}:2: /: not an OpenLineage event")
+    assert err.strip().endswith("nothing was imported")
+    assert await count_nodes(graph) == 0
+
+
+async def test_export_then_import_into_an_empty_database_gives_the_same_graph(
+    settings: Settings, graph: Graph, tmp_path: Path
+) -> None:
+    await demo.load(graph)
+    code, _, err = await cli(
+        settings,
+        "import",
+        "openlineage",
+        str(jsonl(tmp_path / "ol.jsonl", event("feast_apply_and_materialize.json"))),
+    )
+    assert code == 0, err
+    code, _, err = await cli(
+        settings,
+        "import",
+        "openlineage",
+        str(jsonl(tmp_path / "ol2.jsonl", [event("spark_run_start.json"), event("spark_run_complete.json")])),
+    )
+    assert code == 0, err
+    before = await dump(graph)
+    assert len(before["nodes"]) > 100
+    export = tmp_path / "catalog.jsonl"
+    code, _, err = await cli(settings, "export", "-o", str(export))
+    assert code == 0, err
+    header = json.loads(export.read_text().splitlines()[0])
+    assert (header["nodes"], header["edges"]) == (len(before["nodes"]), len(before["edges"]))
+
+    refused, _, err = await cli(settings, "import", "catalog", str(export))
+    assert refused == 1
+    assert err.strip() == "error: the database already holds catalog data; import into an empty database"
+
+    await graph.run_batched("system/wipe_catalog")
+    code, out, err = await cli(settings, "import", "catalog", str(export))
+    assert code == 0, err
+    assert "audit chain verified" in out
+    assert await dump(graph) == before
+    assert (await audit_service.verify(graph)).ok
+
+    again = tmp_path / "again.jsonl"
+    code, _, _ = await cli(settings, "export", "-o", str(again))
+    assert code == 0
+    assert export.read_text().splitlines()[1:] == again.read_text().splitlines()[1:]
+
+
+async def test_export_to_stdout_and_bad_exports(settings: Settings, graph: Graph, tmp_path: Path) -> None:
+    await demo.load(graph)
+    code, out, _ = await cli(settings, "export")
+    assert code == 0
+    assert json.loads(out.splitlines()[0])["format"] == catalog_io.FORMAT
+    await graph.run_batched("system/wipe_catalog")
+    not_export = tmp_path / "x.jsonl"
+    not_export.write_text('{"hello": 1}\n')
+    code, _, err = await cli(settings, "import", "catalog", str(not_export))
+    assert code == 1
+    assert "not a lineage-graph catalog export" in err
+    lines = out.splitlines()
+    truncated = tmp_path / "truncated.jsonl"
+    truncated.write_text("\n".join(lines[:-5]) + "\n")
+    code, _, err = await cli(settings, "import", "catalog", str(truncated))
+    assert code == 1
+    assert "the export announced" in err
