@@ -1,9 +1,11 @@
 // Record policy decisions, each linked ABOUT the entity it judged (when that entity exists).
-// Parameters: $rows: [{uid, policy, policyRevision, allow, codes, violationsJson, warningsJson,
-//   inputHash, actor, about, action}], `at` is the server's time.
+// Decisions are records, not catalog content: like audit events they do not carry :Entity,
+// so search, counts and exports of the catalog do not list them.
+// Parameters: $rows: [{uid, namespace, name, policy, policyRevision, allow, codes, violationsJson,
+//   warningsJson, inputHash, actor, about, action}], `at` is the server's time.
 // Returns: count (decisions written).
 UNWIND $rows AS row
-MERGE (d:PolicyDecision:Entity {uid: row.uid})
+MERGE (d:PolicyDecision {uid: row.uid})
 ON CREATE SET d.kind = 'PolicyDecision',
   d.namespace = row.namespace,
   d.name = row.name,

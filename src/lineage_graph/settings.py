@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -32,6 +33,7 @@ class Settings(BaseSettings):
     sync_policies_on_start: bool = True
     query_timeout_seconds: float = Field(default=30.0, gt=0)
     tokens_file: Path | None = None
+    policy_enforcement: Literal["enforce", "warn"] = "enforce"
     log_level: str = "info"
 
     @property

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
+import subprocess
+import sys
 import threading
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -14,7 +18,8 @@ import httpx
 import uvicorn
 
 from lineage_graph.api import create_app
-from lineage_graph.devstack._process import free_port
+from lineage_graph.devstack._process import free_port, spawn, stop
+from lineage_graph.devstack.paths import cache_dir
 from tests.cypher import cypher
 
 if TYPE_CHECKING:
@@ -107,3 +112,77 @@ def served(settings: Settings) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=30)
+
+
+# --- real producers in their own virtual environments ------------------------------------------
+
+FEAST_VERSION = "0.67.0"
+MLFLOW_VERSION = "3.17.2"
+"""mlflow 3.18.0 is on PyPI but its mlflow-skinny 3.18.0 is not, so it cannot be installed."""
+
+
+def tool_venv(package: str, version: str, extras: str = "") -> Path:
+    """A virtual environment with `package` installed from PyPI, cached across sessions."""
+    venv = cache_dir() / "venvs" / f"{package}-{version}"
+    marker = venv / f".installed{extras}"
+    if not marker.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, capture_output=True)
+        pip = [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check"]
+        subprocess.run([*pip, f"{package}{extras}=={version}"], check=True, capture_output=True, timeout=1800)
+        marker.touch()
+    return venv
+
+
+@dataclass(frozen=True)
+class MlflowServer:
+    url: str
+    venv: Path
+    process: subprocess.Popen[bytes]
+
+
+@contextmanager
+def mlflow_server(home: Path) -> Iterator[MlflowServer]:
+    """``mlflow server`` on a free loopback port with a SQLite store, allowed to call loopback webhooks."""
+    venv = tool_venv("mlflow", MLFLOW_VERSION)
+    port = free_port()
+    env = {
+        "MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS": "true",
+        "MLFLOW_WEBHOOK_ALLOWED_SCHEMES": "http,https",
+        "MLFLOW_WEBHOOK_SECRET_ENCRYPTION_KEY": base64.urlsafe_b64encode(
+            b"lineage-graph-tests-only-key-32b"
+        ).decode(),
+        "MLFLOW_WEBHOOK_CACHE_TTL": "1",
+    }
+    args = [
+        str(venv / "bin" / "mlflow"),
+        "server",
+        "--backend-store-uri",
+        f"sqlite:///{home / 'mlflow.db'}",
+        "--default-artifact-root",
+        str(home / "artifacts"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+    ]
+    process = spawn(args, home / "mlflow.log", env=env)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 180
+        with httpx.Client() as http:
+            while True:
+                try:
+                    if http.get(f"{url}/health", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                if process.poll() is not None or time.monotonic() > deadline:
+                    log = (home / "mlflow.log").read_text()[-3000:]
+                    msg = f"mlflow server did not start:\n{log}"
+                    raise RuntimeError(msg)
+                time.sleep(0.5)
+        yield MlflowServer(url, venv, process)
+    finally:
+        stop(process)

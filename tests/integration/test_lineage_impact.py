@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import random
+import itertools
 from collections import Counter
 from datetime import timedelta
 from typing import TYPE_CHECKING
@@ -12,7 +12,7 @@ import pytest
 from bench.generator import generate
 from bench.loaders import load_raw
 
-from lineage_graph.services.impact import ImpactService, count_paths
+from lineage_graph.services.impact import ImpactService
 from lineage_graph.services.lineage import LINEAGE_TYPES
 from tests.cypher import cypher
 from tests.integration.test_lineage_traversal import T0, TestGraph, uid
@@ -46,23 +46,7 @@ def check_paths(impact: Impact, affected: list[Affected], dg: nx.DiGraph) -> Non
         assert steps[0] == impact.root
         assert steps[-1] == a.uid
         assert len(steps) == a.distance + 1
-        assert all(dg.has_edge(x, y) for x, y in zip(steps, steps[1:], strict=False))
-
-
-def test_path_counts_match_networkx_on_small_graphs() -> None:
-    rng = random.Random(11)
-    for trial in range(40):
-        n = rng.randint(4, 12)
-        dg = nx.gnp_random_graph(n, 0.3, seed=trial, directed=True)
-        if trial % 2:
-            dg = nx.DiGraph([(a, b) for a, b in dg.edges if a < b])  # acyclic half the time
-        dg.add_node(0)
-        edges = [(str(a), str(b)) for a, b in dg.edges]
-        named = nx.relabel_nodes(dg, str)
-        for depth in (1, 3, 20):
-            counted = count_paths("0", edges, depth)
-            assert counted.exact
-            assert {k: v for k, v in counted.counts.items() if v} == simple_paths(named, "0", depth)
+        assert all(dg.has_edge(x, y) for x, y in itertools.pairwise(steps))
 
 
 async def test_diamonds_count_every_path(graph: Graph) -> None:

@@ -24,6 +24,7 @@ from lineage_graph.api.runtime import Runtime
 from lineage_graph.graph import Graph, QueryLibrary
 from lineage_graph.policy import PolicyEngine, PolicySet, PolicySyntaxError, sync_policies
 from lineage_graph.policy.engine import PolicyEngineUnavailableError
+from lineage_graph.policy.principals import Authenticator, AuthMode
 from lineage_graph.settings import Settings
 
 if TYPE_CHECKING:
@@ -52,10 +53,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        authenticator = Authenticator(settings.tokens_file)
+        if authenticator.mode is AuthMode.OPEN:
+            log.warning(
+                "OPEN MODE: no tokens file (LINEAGE_GRAPH_TOKENS_FILE), so every caller is admin on "
+                "every namespace under the name it gives in X-Lineage-Actor. For local development only."
+            )
         queries = QueryLibrary(resources.cypher_dir(settings.cypher_dir))
         graph = Graph.connect(settings, queries)
         engine = await PolicyEngine(settings.opa_url, settings.opa_timeout_seconds).open()
-        runtime = Runtime(settings=settings, graph=graph, policies=engine)
+        runtime = Runtime(settings=settings, graph=graph, policies=engine, authenticator=authenticator)
         if settings.sync_policies_on_start:
             await _sync(runtime)
         app.state.runtime = runtime

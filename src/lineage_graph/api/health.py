@@ -46,6 +46,7 @@ async def readyz(request: Request) -> JSONResponse:
         "neo4j": "ok" if neo4j_problem is None else "down",
         "opa": "ok" if opa_problem is None else "down",
         "policyRevision": runtime.policy_revision,
+        "auth": runtime.authenticator.mode.value,
         "problems": problems,
     }
     return JSONResponse(body, status_code=200 if not problems else 503)

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import zlib
 from typing import TYPE_CHECKING, Any, Final
 
+import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from lineage_graph.api.graphql.context import ACTOR_HEADER, resolve_principal
 from lineage_graph.domain import DomainError, ErrorCode, InvalidInput
+from lineage_graph.ingest import mlflow
 from lineage_graph.ingest.openlineage import OpenLineageIngest
 
 if TYPE_CHECKING:
@@ -96,3 +99,47 @@ async def lineage(request: Request) -> JSONResponse:
     except DomainError as exc:
         return refusal(exc)
     return JSONResponse(result.to_dict(), status_code=201)
+
+
+MLFLOW_SECRET_VARIABLE: Final = "LINEAGE_GRAPH_MLFLOW_WEBHOOK_SECRET"  # noqa: S105 - a variable name
+MLFLOW_URL_VARIABLE: Final = "LINEAGE_GRAPH_MLFLOW_URL"
+MLFLOW_ACTOR: Final = "mlflow-webhook"
+
+
+@router.post(
+    "/webhooks/mlflow",
+    summary="MLflow model-registry webhooks (HMAC-verified)",
+    responses={401: {"description": "Bad or missing signature; nothing stored"}},
+)
+async def mlflow_webhook(request: Request) -> JSONResponse:
+    secret = os.environ.get(MLFLOW_SECRET_VARIABLE)
+    tracking = os.environ.get(MLFLOW_URL_VARIABLE)
+    if not secret or not tracking:
+        return error_response(
+            503,
+            "NOT_CONFIGURED",
+            f"set {MLFLOW_SECRET_VARIABLE} and {MLFLOW_URL_VARIABLE} to receive MLflow webhooks",
+        )
+    try:
+        body = await read_body(request, limit=1024 * 1024)
+    except BodyError as exc:
+        return error_response(exc.status, exc.code, exc.message)
+    problem = mlflow.verify_signature(secret, {k.lower(): v for k, v in request.headers.items()}, body)
+    if problem is not None:
+        return error_response(401, "BAD_SIGNATURE", problem)
+    try:
+        payload = decode_json(body)
+    except BodyError as exc:
+        return error_response(exc.status, exc.code, exc.message)
+    if not isinstance(payload, dict):
+        return error_response(400, "INVALID_BODY", "a webhook delivery is a JSON object")
+    runtime: Runtime = request.app.state.runtime
+    async with httpx.AsyncClient(timeout=30) as http:
+        importer = mlflow.MlflowImport(runtime.graph, mlflow.MlflowRest(tracking, http))
+        try:
+            result = await mlflow.handle_webhook(importer, payload, actor=MLFLOW_ACTOR)
+        except mlflow.MlflowError as exc:
+            return error_response(502, "MLFLOW_UNAVAILABLE", str(exc))
+        except DomainError as exc:
+            return refusal(exc)
+    return JSONResponse(result, status_code=200)

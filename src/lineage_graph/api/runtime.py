@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from lineage_graph.graph import Graph
     from lineage_graph.policy import PolicyEngine
+    from lineage_graph.policy.principals import Authenticator
     from lineage_graph.settings import Settings
 
 
@@ -16,5 +17,6 @@ class Runtime:
     settings: Settings
     graph: Graph
     policies: PolicyEngine
+    authenticator: Authenticator
     policy_revision: str | None = None
     policy_error: str | None = field(default=None)

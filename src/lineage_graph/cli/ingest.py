@@ -7,13 +7,14 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Final
 
+import httpx
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from lineage_graph.cli._async import connected_graph, fail, run
 from lineage_graph.domain import DomainError
-from lineage_graph.ingest import catalog_io
+from lineage_graph.ingest import catalog_io, feast, mlflow
 from lineage_graph.ingest import openlineage_events as ol
 from lineage_graph.ingest.openlineage import OpenLineageIngest, translate
 from lineage_graph.settings import Settings
@@ -169,3 +170,81 @@ def import_catalog(
     except catalog_io.CatalogIOError as exc:
         raise fail(str(exc)) from exc
     typer.echo(f"imported {summary.nodes} nodes and {summary.edges} edges; audit chain verified")
+
+
+@import_app.command("mlflow")
+def import_mlflow(
+    url: Annotated[str, typer.Argument(help="The MLflow tracking server, e.g. http://mlflow:5000.")],
+    namespace: Annotated[
+        str, typer.Option(help="Namespace of the imported models.")
+    ] = mlflow.DEFAULT_NAMESPACE,
+    token: Annotated[
+        str | None,
+        typer.Option(envvar="MLFLOW_TRACKING_TOKEN", help="Bearer token for MLflow, if it needs one."),
+    ] = None,
+    actor: Actor = DEFAULT_ACTOR,
+) -> None:
+    """Import registered models, versions, aliases, runs and dataset inputs over MLflow's REST API."""
+    settings = Settings()
+
+    async def go() -> mlflow.MlflowSummary:
+        async with connected_graph(settings) as graph, httpx.AsyncClient(timeout=60) as http:
+            importer = mlflow.MlflowImport(graph, mlflow.MlflowRest(url, http, token), namespace=namespace)
+            summary = mlflow.MlflowSummary()
+            models = await importer.rest.registered_models()
+            with _progress() as progress:
+                task = progress.add_task("models", total=len(models), rate="")
+                for registered in models:
+                    await importer.import_model(registered, actor=actor, summary=summary)
+                    progress.advance(task)
+            return summary
+
+    try:
+        summary = run(go())
+    except mlflow.MlflowError as exc:
+        raise fail(str(exc)) from exc
+    except DomainError as exc:
+        raise fail(exc.message) from exc
+    typer.echo(
+        f"imported {summary.models} model(s) and {summary.versions} version(s): "
+        f"{summary.created} written, {summary.unchanged} unchanged"
+    )
+
+
+@import_app.command("feast")
+def import_feast(
+    repo_or_registry: Annotated[
+        Path,
+        typer.Argument(help="A Feast repository, a registry file (with --project) or a registry JSON dump."),
+    ],
+    project: Annotated[
+        str | None, typer.Option(help="The Feast project (default: the repository's).")
+    ] = None,
+    feast_python: Annotated[
+        str | None,
+        typer.Option(
+            envvar="LINEAGE_GRAPH_FEAST_PYTHON", help="Python of the Feast installation to read it with."
+        ),
+    ] = None,
+    actor: Actor = DEFAULT_ACTOR,
+) -> None:
+    """Import a Feast registry: data sources, feature views (new versions when changed) and feature services."""
+    settings = Settings()
+    try:
+        document = feast.read_registry(repo_or_registry, python=feast_python, project=project)
+    except feast.FeastError as exc:
+        raise fail(str(exc)) from exc
+
+    async def go() -> feast.FeastSummary:
+        async with connected_graph(settings) as graph:
+            return await feast.import_registry(graph, document, actor=actor)
+
+    try:
+        summary = run(go())
+    except (feast.FeastError, DomainError) as exc:
+        raise fail(exc.message if isinstance(exc, DomainError) else str(exc)) from exc
+    typer.echo(
+        f"imported {summary.feature_sets} feature view(s) and service(s): "
+        f"{summary.views.published} new version(s); data sources: {summary.sources.created} created, "
+        f"{summary.sources.updated} updated, {summary.sources.unchanged} unchanged"
+    )

@@ -120,7 +120,9 @@ async def export_catalog(
             def node(row: dict[str, Any], label: str) -> None:
                 write(_line({"node": {"labels": sorted(row["labels"]), "props": _props(row["props"])}}))
                 summary.nodes += 1
-                for edge in row["edges"]:
+                for edge in sorted(
+                    row["edges"], key=lambda e: (e["type"], str(e["to"]), _line(_props(e["props"])))
+                ):
                     if not edge["toEntity"]:
                         msg = f"edge {edge['type']} from {row['uid']} leads to a node that is not a catalog entity"
                         raise CatalogIOError(msg)

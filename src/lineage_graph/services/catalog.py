@@ -14,6 +14,7 @@ Entry points (GraphQL, OpenLineage ingest, importers) validate their payloads in
 from __future__ import annotations
 
 import json
+import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -67,8 +68,10 @@ from lineage_graph.services.errors import (
     IncompatibleFeatures,
     InvalidOperation,
     NotFound,
+    PolicyDenied,
     ServiceErrorCode,
 )
+from lineage_graph.services.gates import DeploymentCandidate
 from lineage_graph.services.unit import Unit, transaction, utc_now
 
 if TYPE_CHECKING:
@@ -87,6 +90,10 @@ if TYPE_CHECKING:
         TransformRunInput,
     )
     from lineage_graph.graph import Graph
+    from lineage_graph.policy.decisions import Finding
+    from lineage_graph.services.gates import Gates
+
+log = logging.getLogger(__name__)
 
 R = TypeVar("R", bound=Stored)
 T = TypeVar("T")
@@ -111,14 +118,18 @@ class Written(Generic[R]):
 
     record: R
     outcome: Outcome
+    warnings: tuple[Finding, ...] = ()
+    """Policy warnings of the write's gate (deploy, promote)."""
 
 
-def written(record: Stored, outcome: Outcome, kind: type[R]) -> Written[R]:
+def written(
+    record: Stored, outcome: Outcome, kind: type[R], warnings: tuple[Finding, ...] = ()
+) -> Written[R]:
     """A `Written` of a record known to be of `kind` (checked)."""
     if not isinstance(record, kind):  # pragma: no cover - a bug, not a refusal
         msg = f"{record.uid} is a {type(record).__name__}, expected {kind.__name__}"
         raise TypeError(msg)
-    return Written(record, outcome)
+    return Written(record, outcome, warnings)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +169,8 @@ class PublishResult:
     written: Written[FeatureSetVersion]
     bump: Bump | None
     """The contract bump from the previous version (None for the first version)."""
+    warnings: tuple[Finding, ...] = ()
+    """Policy warnings of the schema gate."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -175,6 +188,8 @@ class ModelVersionRegistration:
 class ModelVersionResult:
     written: Written[ModelVersion]
     training_run: Written[TrainingRun] | None
+    warnings: tuple[Finding, ...] = ()
+    """Lineage completeness and deprecated-input findings (never blocking at registration)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -391,11 +406,19 @@ def _prepare_model_version(registration: ModelVersionRegistration) -> tuple[Mode
 
 
 class CatalogService:
-    """Writes to the catalog. Stateless: one instance per process is enough."""
+    """Writes to the catalog. Stateless: one instance per process is enough.
 
-    def __init__(self, graph: Graph, *, clock: Callable[[], datetime] = utc_now) -> None:
+    With `gates`, publishing, model-version registration, deploy and promote are judged by
+    the governance policies (`services.gates`); without, they are not (trusted loaders: the
+    demo, importers that replay an already-governed catalog).
+    """
+
+    def __init__(
+        self, graph: Graph, *, clock: Callable[[], datetime] = utc_now, gates: Gates | None = None
+    ) -> None:
         self.graph = graph
         self.clock = clock
+        self.gates = gates
 
     # data sources, snapshots, transforms ---------------------------------------------------
 
@@ -613,9 +636,10 @@ class CatalogService:
                 else:
                     edges += [Edge(feature.uid, "DERIVED_FROM", s, {"columns": []}) for s in sources]
             await unit.store.merge_edges(edges)
+            warnings = await self.gates.publish(unit, uid) if self.gates else ()
             unit.audit("publishFeatureSetVersion", uid, None, incoming)
             record = _record(row, None, unit.actor, unit.now)
-            return PublishResult(written(record, Outcome.CREATED, FeatureSetVersion), bump)
+            return PublishResult(written(record, Outcome.CREATED, FeatureSetVersion), bump, warnings)
 
         return await self._run(actor, work)
 
@@ -730,9 +754,10 @@ class CatalogService:
             for b in version.inputs
         ]
         await unit.store.merge_edges(edges)
+        warnings = await self.gates.register_model_version(unit, uid) if self.gates else ()
         unit.audit("registerModelVersion", uid, None, version.to_properties())
         record = _record(row, None, unit.actor, unit.now)
-        return ModelVersionResult(written(record, Outcome.CREATED, ModelVersion), run_written)
+        return ModelVersionResult(written(record, Outcome.CREATED, ModelVersion), run_written, warnings)
 
     @staticmethod
     def _same_run(
@@ -791,7 +816,12 @@ class CatalogService:
         return await self._run(actor, work)
 
     async def _deploy(
-        self, unit: Unit, deployment: DeploymentInput, action: str, promoted_from: str | None = None
+        self,
+        unit: Unit,
+        deployment: DeploymentInput,
+        action: str,
+        promoted_from: str | None = None,
+        source_environment: str | None = None,
     ) -> Written[Deployment]:
         uid = _uid(deployment)
         refs = [deployment.model_version, deployment.environment, *deployment.serves_from]
@@ -826,6 +856,17 @@ class CatalogService:
             if promoted_from:
                 await unit.store.merge_edges([Edge(promoted_from, "PROMOTED_TO", uid)])
             return written(_stored(existing[uid]), Outcome.UNCHANGED, Deployment)
+        warnings: tuple[Finding, ...] = ()
+        if self.gates is not None:
+            candidate = DeploymentCandidate(
+                uid=uid,
+                model_version=deployment.model_version,
+                environment=deployment.environment,
+                target=deployment.target,
+                serves_from=tuple(serves_from),
+                promoted_from=source_environment,
+            )
+            warnings = await self.gates.deploy(unit, candidate, action)
         deployment = deployment.model_copy(
             update={"status": DeploymentStatus.ACTIVE, "started_at": deployment.started_at or unit.now}
         )
@@ -842,7 +883,7 @@ class CatalogService:
             edges.append(Edge(promoted_from, "PROMOTED_TO", uid))
         await unit.store.merge_edges(edges)
         unit.audit(action, uid, None, deployment.to_properties())
-        return written(_record(row, None, unit.actor, unit.now), Outcome.CREATED, Deployment)
+        return written(_record(row, None, unit.actor, unit.now), Outcome.CREATED, Deployment, warnings)
 
     @staticmethod
     def _check_shadowed(deployment: DeploymentInput, live: Mapping[str, Any]) -> None:
@@ -946,7 +987,9 @@ class CatalogService:
                 traffic_percent=100.0,
                 serves_from=source.serves_from,
             )
-            return await self._deploy(unit, promoted, "promote", promoted_from=source_uid)
+            return await self._deploy(
+                unit, promoted, "promote", promoted_from=source_uid, source_environment=source.environment
+            )
 
         return await self._run(actor, work)
 
@@ -1048,7 +1091,13 @@ class CatalogService:
         self, subject: str, *, actor: str, reviewer: str | None = None, comment: str = ""
     ) -> Approval:
         subject_uid = _check_refs([subject], tuple(APPROVABLE), "subject")[0]
-        name = reviewer or actor
+        if reviewer is not None and reviewer != actor:
+            raise InvalidInput(
+                f"the reviewer is the caller ({actor}); {reviewer} must approve it themselves",
+                code=ErrorCode.INVALID_VALUE,
+                details={"reviewer": reviewer, "caller": actor},
+            )
+        name = actor
         principal = Uid(Kind.PRINCIPAL, "global", name).format()
 
         async def work(unit: Unit) -> Approval:
@@ -1083,4 +1132,13 @@ class CatalogService:
     # -------------------------------------------------------------------------------------------
 
     async def _run(self, actor: str, work: Callable[[Unit], Awaitable[T]]) -> T:
-        return await transaction(self.graph, actor, work, clock=self.clock)
+        try:
+            return await transaction(self.graph, actor, work, clock=self.clock)
+        except PolicyDenied as denied:
+            # The write rolled back; its decisions are recorded on their own.
+            if self.gates is not None and denied.judgements:
+                try:
+                    await self.gates.record(denied.judgements)
+                except Exception:
+                    log.exception("could not record the decisions of a denied write")
+            raise

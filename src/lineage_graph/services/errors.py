@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from lineage_graph.domain import FieldDifference, Incompatibility
+    from lineage_graph.policy.decisions import Finding
 
 
 class ServiceErrorCode(StrEnum):
@@ -23,6 +24,8 @@ class ServiceErrorCode(StrEnum):
     INCOMPATIBLE_FEATURES = "INCOMPATIBLE_FEATURES"
     SELF_APPROVAL = "SELF_APPROVAL"
     INVALID_TRANSITION = "INVALID_TRANSITION"
+    POLICY_DENIED = "POLICY_DENIED"
+    POLICY_ENGINE_UNAVAILABLE = "POLICY_ENGINE_UNAVAILABLE"
 
 
 class NotFound(DomainError):  # noqa: N818
@@ -68,3 +71,32 @@ class InvalidOperation(DomainError):  # noqa: N818
     """An operation that is well-formed but not allowed in the entity's current state."""
 
     default_code = ServiceErrorCode.INVALID_TRANSITION
+
+
+class PolicyDenied(DomainError):  # noqa: N818
+    """A policy refused the request (``POLICY_DENIED``), or OPA could not decide
+    (``POLICY_ENGINE_UNAVAILABLE``: fail closed). ``judgements`` are the decisions to record
+    once the request's transaction has rolled back."""
+
+    default_code = ServiceErrorCode.POLICY_DENIED
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        violations: Sequence[Finding],
+        warnings: Sequence[Finding] = (),
+        unavailable: bool = False,
+        judgements: Sequence[Any] = (),
+    ) -> None:
+        super().__init__(
+            message,
+            code=ServiceErrorCode.POLICY_ENGINE_UNAVAILABLE if unavailable else ServiceErrorCode.POLICY_DENIED,
+            details={
+                "violations": [f.to_dict() for f in violations],
+                "warnings": [f.to_dict() for f in warnings],
+            },
+        )
+        self.violations = tuple(violations)
+        self.warnings = tuple(warnings)
+        self.judgements = tuple(judgements)

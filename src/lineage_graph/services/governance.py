@@ -21,9 +21,11 @@ if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
 
     from lineage_graph.graph import Graph
+    from lineage_graph.graph.database import Transaction
     from lineage_graph.policy import PolicyEngine
 
 DECISION_NAMESPACE = "decisions"
+UNAVAILABLE = PolicyEngineUnavailableError.code
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,11 @@ class Judgement:
     actor: str
     action: str
     input_hash: str
+
+    @property
+    def unavailable(self) -> bool:
+        """OPA gave no decision (the denial is the engine's, not the policy's)."""
+        return any(f.code == UNAVAILABLE for f in self.decision.violations)
 
     def row(self, revision: str | None) -> dict[str, Any]:
         name = uuid.uuid4().hex
@@ -94,8 +101,17 @@ class Governor:
         ]
 
     async def record(self, judgements: Sequence[Judgement]) -> int:
+        """Record decisions in a transaction of their own."""
         if not judgements:
             return 0
         rows = [j.row(self.revision) for j in judgements]
         result = await self.graph.write("governance/record_decisions", {"rows": rows})
+        return int(result[0]["count"])
+
+    async def record_in(self, tx: Transaction, judgements: Sequence[Judgement]) -> int:
+        """Record decisions inside a write transaction: they commit (or roll back) with it."""
+        if not judgements:
+            return 0
+        rows = [j.row(self.revision) for j in judgements]
+        result = await tx.run("governance/record_decisions", {"rows": rows})
         return int(result[0]["count"])

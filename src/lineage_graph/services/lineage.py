@@ -43,7 +43,7 @@ MAX_DEPTH: Final = 20
 """The literal cap of the Cypher walks (``*1..20``); a requested depth must not exceed it."""
 MAX_NODES: Final = 10_000
 """Most nodes one walk returns (besides its root); past it the answer is truncated."""
-DEFAULT_DEADLINE: Final = 5.0
+DEFAULT_DEADLINE: Final = 10.0
 """Seconds a walk may take before it answers with what it found."""
 MAX_DEADLINE: Final = 30.0
 FAST_SHARE: Final = 0.75
@@ -214,8 +214,16 @@ class LineageService:
         directions = (
             [Direction.UPSTREAM, Direction.DOWNSTREAM] if direction is Direction.BOTH else [direction]
         )
-        walks = await asyncio.gather(*(self.walk(root_uid, d, depth, instant, budget) for d in directions))
-        return assemble(root_uid, direction, depth, as_of, dict(zip(directions, walks, strict=True)), wanted)
+        # Both directions run at once; neither is left running when the other fails (NotFound).
+        outcomes = await asyncio.gather(
+            *(self.walk(root_uid, d, depth, instant, budget) for d in directions), return_exceptions=True
+        )
+        walks: dict[Direction, Walk] = {}
+        for way, outcome in zip(directions, outcomes, strict=True):
+            if isinstance(outcome, BaseException):
+                raise outcome
+            walks[way] = outcome
+        return assemble(root_uid, direction, depth, as_of, walks, wanted)
 
     async def walk(
         self, root: str, direction: Direction, depth: int, as_of: datetime, budget: Budget

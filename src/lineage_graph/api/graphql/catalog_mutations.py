@@ -21,6 +21,8 @@ from lineage_graph.api.graphql.errors import (
     InvalidInput,
     InvalidOperation,
     NotFound,
+    PolicyDenied,
+    PolicyFinding,
     VersionNotMonotonic,
     refusal,
 )
@@ -84,6 +86,9 @@ class Published:
     bump: str | None = strawberry.field(
         description="MAJOR, MINOR, PATCH or NONE; null for the first version."
     )
+    warnings: list[PolicyFinding] = strawberry.field(
+        description="Non-blocking findings of the schema standards (lineage_graph.schema)."
+    )
 
 
 @strawberry.type(description="A registered model version and the training run recorded with it.")
@@ -91,12 +96,21 @@ class ModelVersionRegistered:
     outcome: Outcome = strawberry.field(description="CREATED, or UNCHANGED for an identical re-send.")
     model_version: ModelVersion = strawberry.field(description="The model version.")
     training_run: TrainingRun | None = strawberry.field(description="The training run, when one was given.")
+    warnings: list[PolicyFinding] = strawberry.field(
+        description="Lineage gaps (lineage_graph.lineage) and deprecated feature-set versions it "
+        "consumes (lineage_graph.deprecation, naming the replacement): reported, never blocking here; "
+        "lineage gaps block deployment to prod."
+    )
 
 
 @strawberry.type(description="A deployment created (deploy, promote) or changed (retire).")
 class Deployed:
     outcome: Outcome = strawberry.field(description="CREATED, UPDATED or UNCHANGED.")
     deployment: Deployment = strawberry.field(description="The deployment.")
+    warnings: list[PolicyFinding] = strawberry.field(
+        description="Non-blocking findings of the promotion and targets gates, e.g. a deprecated "
+        "feature-set version before its sunset, with the replacement to move to."
+    )
 
 
 @strawberry.type(description="An approval recorded.")
@@ -116,6 +130,7 @@ _Refusals = (
     | VersionNotMonotonic
     | IncompatibleFeatures
     | InvalidOperation
+    | PolicyDenied
 )
 
 WriteResult = Annotated[
@@ -394,6 +409,7 @@ class CatalogMutation:
                 outcome=result.written.outcome,
                 feature_set_version=node,
                 bump=result.bump.value if result.bump else None,
+                warnings=PolicyFinding.many(result.warnings),
             )
 
         return await _attempt(work)
@@ -431,7 +447,10 @@ class CatalogMutation:
             assert isinstance(version, ModelVersion)
             assert training_run is None or isinstance(training_run, TrainingRun)
             return ModelVersionRegistered(
-                outcome=result.written.outcome, model_version=version, training_run=training_run
+                outcome=result.written.outcome,
+                model_version=version,
+                training_run=training_run,
+                warnings=PolicyFinding.many(result.warnings),
             )
 
         return await _attempt(work)
@@ -504,11 +523,21 @@ class CatalogMutation:
         return await _attempt(work)
 
     @strawberry.mutation(
-        description="Approve a model version, feature-set version or deployment. The reviewer "
-        "defaults to the caller; nobody approves what they created (SELF_APPROVAL)."
+        description="Approve a model version, feature-set version or deployment. The reviewer is "
+        "the authenticated caller (who needs the approve role in the subject's namespace); nobody "
+        "approves what they created (SELF_APPROVAL)."
     )
     async def approve(
-        self, info: CtxInfo, subject: str, reviewer: str | None = None, comment: str = ""
+        self,
+        info: CtxInfo,
+        subject: str,
+        reviewer: Annotated[
+            str | None,
+            strawberry.argument(
+                deprecation_reason="The reviewer is the caller; naming anyone else is refused."
+            ),
+        ] = None,
+        comment: str = "",
     ) -> ApproveResult:
         async def work() -> Approved:
             approval = await info.context.catalog.approve(
@@ -528,4 +557,6 @@ class CatalogMutation:
 def _deployed(written: services.Written[Any]) -> Deployed:
     node = record_node(written.record)
     assert isinstance(node, Deployment)
-    return Deployed(outcome=written.outcome, deployment=node)
+    return Deployed(
+        outcome=written.outcome, deployment=node, warnings=PolicyFinding.many(written.warnings)
+    )

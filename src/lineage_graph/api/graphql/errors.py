@@ -7,7 +7,7 @@ Every refusal implements `Refusal { code message }`; ``code`` is a stable string
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -19,6 +19,12 @@ from lineage_graph.services.errors import Conflict as ConflictError
 from lineage_graph.services.errors import IncompatibleFeatures as IncompatibleFeaturesError
 from lineage_graph.services.errors import InvalidOperation as InvalidOperationError
 from lineage_graph.services.errors import NotFound as NotFoundError
+from lineage_graph.services.errors import PolicyDenied as PolicyDeniedError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from lineage_graph.policy.decisions import Finding
 
 
 @strawberry.interface(description="Why a mutation was refused. Nothing was stored.")
@@ -122,6 +128,41 @@ class InvalidOperation(Refusal):
     uid: str | None = strawberry.field(description="The entity concerned.")
 
 
+@strawberry.type(description="One finding of a governance policy (lineage_graph.* in OPA).")
+class PolicyFinding:
+    code: str = strawberry.field(
+        description="Stable code prefixed by its package, e.g. PROMOTION_INSUFFICIENT_APPROVALS."
+    )
+    message: str = strawberry.field(description="Human-readable explanation (may change).")
+    entity: str = strawberry.field(description="The uid the finding is about, or empty.")
+    remediation: str = strawberry.field(
+        description="What to do, naming the replacement or the approved target where there is one."
+    )
+
+    @classmethod
+    def from_finding(cls, finding: Finding) -> PolicyFinding:
+        return cls(
+            code=finding.code,
+            message=finding.message,
+            entity=finding.entity,
+            remediation=finding.remediation,
+        )
+
+    @classmethod
+    def many(cls, findings: Iterable[Finding]) -> list[PolicyFinding]:
+        return [cls.from_finding(f) for f in findings]
+
+
+@strawberry.type(
+    description="A governance policy refused the request (POLICY_DENIED: see violations), or the "
+    "policy engine could not decide (POLICY_ENGINE_UNAVAILABLE: denied, fail closed). Nothing was "
+    "stored but the decision record."
+)
+class PolicyDenied(Refusal):
+    violations: list[PolicyFinding] = strawberry.field(description="Why: every blocking finding.")
+    warnings: list[PolicyFinding] = strawberry.field(description="Non-blocking findings.")
+
+
 REFUSALS = (
     InvalidInput,
     NotFound,
@@ -130,6 +171,7 @@ REFUSALS = (
     VersionNotMonotonic,
     IncompatibleFeatures,
     InvalidOperation,
+    PolicyDenied,
 )
 
 RefusalType = (
@@ -140,6 +182,7 @@ RefusalType = (
     | VersionNotMonotonic
     | IncompatibleFeatures
     | InvalidOperation
+    | PolicyDenied
 )
 
 
@@ -191,6 +234,13 @@ def refusal(error: DomainError) -> RefusalType:
             )
         case InvalidOperationError():
             return InvalidOperation(code=code, message=message, uid=details.get("uid"))
+        case PolicyDeniedError():
+            return PolicyDenied(
+                code=code,
+                message=message,
+                violations=PolicyFinding.many(error.violations),
+                warnings=PolicyFinding.many(error.warnings),
+            )
         case _:
             problems = details.get("problems") or [{"path": "", "code": code, "message": message}]
             return InvalidInput(

@@ -575,7 +575,7 @@ class LineageQuery:
     @strawberry.field(
         description="The lineage of a node: what it depends on (UPSTREAM), what depends on it "
         f"(DOWNSTREAM) or both, up to `depth` edges (1..{MAX_DEPTH}); `kinds` keeps only nodes of those "
-        "kinds; `asOf` shows the lineage as it stood then; past `timeoutMs` (default 5,000) the "
+        "kinds; `asOf` shows the lineage as it stood then; past `timeoutMs` (default 10,000) the "
         "answer is what was found, with `truncated: true`."
     )
     async def lineage(

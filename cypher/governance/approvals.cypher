@@ -1,0 +1,14 @@
+// One page of approved entities with their current approvals (an authz compliance scan checks
+// that each approver holds the approve role in the entity's namespace).
+// Parameters: $after (uid to start after; '' for the first page), $limit, $namespace (or null),
+//   $prefix (uid prefix; '' for all).
+// Returns: uid, kind, namespace, approvals: [{principal, at}].
+MATCH (s:Entity)<-[r:APPROVED]-(a)
+WHERE s.uid > $after
+  AND r.retiredAt IS NULL
+  AND ($namespace IS NULL OR s.namespace = $namespace)
+  AND s.uid STARTS WITH $prefix
+WITH s, collect({principal: coalesce(r.reviewer, a.name), at: r.createdAt}) AS approvals
+RETURN s.uid AS uid, s.kind AS kind, s.namespace AS namespace, approvals
+ORDER BY uid
+LIMIT $limit
