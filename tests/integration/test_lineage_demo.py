@@ -286,7 +286,7 @@ async def test_graphql_fields(client: httpx.AsyncClient, demo_graph: Graph) -> N
           whatIf(featureSet: "featureset:risk/customer_profile", features: [{name: "age", dtype: "INT64"}]) {
             requiredBump nextContract breaking diff { removed } broken { modelVersion incompatibilities { input reason } } }
           servingSkew(includeAligned: true) { deployment skewed compatible }
-          columnImpact(source: $src, column: "principal") { features { feature } unrecordedFeatures }
+          columnImpact(uid: $src, column: "principal") { features { feature } unrecordedFeatures }
         }""",
         src=LOANS,
         mv=CREDIT[1],

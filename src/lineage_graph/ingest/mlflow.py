@@ -432,9 +432,16 @@ async def handle_webhook(importer: MlflowImport, payload: dict[str, Any], *, act
     if (entity, action) not in HANDLED or not isinstance(data, dict) or not data.get("name"):
         return {"handled": False, "entity": entity, "action": action}
     name = str(data["name"])
-    if entity == "model_version" and data.get("version"):
-        mv = await importer.rest.model_version(name, str(data["version"])) or {**data, "name": name}
-        summary = await importer.import_version(mv, actor=actor)
+    if entity == "model_version" and str(data.get("version", "")).isdigit():
+        # Deliveries may arrive out of order; versions are registered in order, so import the
+        # earlier versions this one follows first (each is a no-op when already there).
+        number = int(data["version"])
+        versions = [v for v in await importer.rest.model_versions(name) if int(v["version"]) <= number]
+        if not any(int(v["version"]) == number for v in versions):
+            versions.append({**data, "name": name})
+        summary = MlflowSummary()
+        for mv in sorted(versions, key=lambda v: int(v["version"])):
+            await importer.import_version(mv, actor=actor, summary=summary)
     else:
         registered = await importer.rest.registered_model(name)
         if registered is None:

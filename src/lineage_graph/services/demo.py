@@ -7,6 +7,21 @@ and two versions, their training runs, snapshots and evaluations against baselin
 deployments in dev, staging and prod, including a shadow in prod. Everything goes through
 `CatalogService`, so the demo is audited like any client's writes, and loading it again
 changes nothing (every write is an identical re-send).
+
+The loader is trusted (no policy gates), so the demo keeps the governance problems a real
+catalog accumulates; a full compliance scan (`lineage-graph policies scan`) finds at least one
+violation of every package:
+
+- authz: the approvals of alice and carol are backed by no approve grant (no tokens file, or
+  one that does not grant them approve in risk and fraud);
+- retention: planted, `EXPIRED_SNAPSHOT`, a 2025 extract of the PII customers table whose
+  expiry (2026-01-29) has passed and which was never retired;
+- deprecation: card_fraud@1 and its prod deployment use txn_velocity@1, past its sunset;
+- schema: customer_profile's features derive from the PII customers table and are not tagged pii;
+- lineage: the first versions' evaluations have no baseline;
+- promotion: card_fraud@1 went to prod without dev and staging, credit_default@2 (HIGH risk)
+  runs in prod with one approval;
+- targets: every feature-set version is served from redis-online, approved nowhere.
 """
 
 from __future__ import annotations
@@ -180,6 +195,8 @@ SNAPSHOTS: Final = [
     (PAYMENTS, "PAYMENTS.RAW.CARD_TRANSACTIONS", "2026-02-28", 48_221_904),
     (PAYMENTS, "PAYMENTS.CURATED.FRAUD_LABELS", "2026-02-28", 48_221_904),
 ]
+EXPIRED_SNAPSHOT: Final = (LENDING, "core.public.customers", "2025-10-31", 176_905, "2026-01-29")
+"""Planted retention violation: a PII extract kept past its expiry (see the module docstring)."""
 LENDING_SNAPSHOTS = [_snapshot_uid(ns, name, day) for ns, name, day, _ in SNAPSHOTS[:3]]
 FRAUD_SNAPSHOTS = [_snapshot_uid(ns, name, day) for ns, name, day, _ in SNAPSHOTS[3:]]
 
@@ -426,6 +443,17 @@ async def _data(catalog: CatalogService) -> None:
                 content_hash=f"sha256-{name.lower()}-{day}",
             )
             for ns, name, day, rows in SNAPSHOTS
+        ]
+        + [
+            DatasetSnapshotInput(
+                namespace=ns,
+                name=name,
+                version=day,
+                row_count=rows,
+                content_hash=f"sha256-{name.lower()}-{day}",
+                expires_at=_at(expires),
+            )
+            for ns, name, day, rows, expires in [EXPIRED_SNAPSHOT]
         ],
         actor=LOADER,
     )

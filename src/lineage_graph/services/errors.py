@@ -91,7 +91,9 @@ class PolicyDenied(DomainError):  # noqa: N818
     ) -> None:
         super().__init__(
             message,
-            code=ServiceErrorCode.POLICY_ENGINE_UNAVAILABLE if unavailable else ServiceErrorCode.POLICY_DENIED,
+            code=ServiceErrorCode.POLICY_ENGINE_UNAVAILABLE
+            if unavailable
+            else ServiceErrorCode.POLICY_DENIED,
             details={
                 "violations": [f.to_dict() for f in violations],
                 "warnings": [f.to_dict() for f in warnings],

@@ -60,14 +60,20 @@ def denial(judgements: Sequence[Judgement], what: str) -> PolicyDenied:
     unavailable = [j for j in judgements if j.unavailable]
     if unavailable:
         reason = unavailable[0].decision.violations[0].message
-        message = reason if reason.startswith("policy engine unavailable") else f"policy engine unavailable: {reason}"
+        message = (
+            reason
+            if reason.startswith("policy engine unavailable")
+            else f"policy engine unavailable: {reason}"
+        )
         return PolicyDenied(
             message,
             violations=[v for j in unavailable for v in j.decision.violations],
             unavailable=True,
             judgements=judgements,
         )
-    violations = [v for j in judgements for v in j.decision.violations]
+    violations = [v for j in judgements for v in j.decision.violations] or [
+        Finding("POLICY_DENIED", f"{what} was denied without a reason given.")
+    ]
     warnings = [w for j in judgements for w in j.decision.warnings]
     first = violations[0]
     more = f" (and {len(violations) - 1} more)" if len(violations) > 1 else ""
@@ -120,7 +126,9 @@ class Gates:
 
     async def deploy(self, unit: Unit, candidate: DeploymentCandidate, action: str) -> tuple[Finding, ...]:
         """Promotion (with lineage and deprecation) and targets of a deployment about to be created."""
-        row = (await unit.store.tx.run("governance/model_version_inputs", {"uids": [candidate.model_version]}))[0]
+        row = (
+            await unit.store.tx.run("governance/model_version_inputs", {"uids": [candidate.model_version]})
+        )[0]
         versions = await self._versions(unit, candidate.serves_from)
         order = {str(e["name"]): int(e["order"]) for e in await unit.store.environments()}
         running = await unit.store.tx.run(
@@ -146,7 +154,9 @@ class Gates:
             self.governor.judge(
                 Package.PROMOTION, promotion, about=candidate.uid, actor=unit.actor, action=action
             ),
-            self.governor.judge(Package.TARGETS, targets, about=candidate.uid, actor=unit.actor, action=action),
+            self.governor.judge(
+                Package.TARGETS, targets, about=candidate.uid, actor=unit.actor, action=action
+            ),
         )
         return await self._settle(unit, list(judged), blocking=True, what=f"{action} of {candidate.uid}")
 

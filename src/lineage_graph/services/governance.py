@@ -14,11 +14,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from lineage_graph.domain import Kind, Uid
-from lineage_graph.policy.decisions import Decision, Package, decide, decide_batch, input_hash
+from lineage_graph.graph.codec import native
+from lineage_graph.policy.decisions import Decision, Finding, Package, decide, decide_batch, input_hash
 from lineage_graph.policy.engine import PolicyEngineUnavailableError
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
+    from datetime import datetime
 
     from lineage_graph.graph import Graph
     from lineage_graph.graph.database import Transaction
@@ -115,3 +117,47 @@ class Governor:
         rows = [j.row(self.revision) for j in judgements]
         result = await tx.run("governance/record_decisions", {"rows": rows})
         return int(result[0]["count"])
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    """A recorded ``PolicyDecision``, as auditors read it back."""
+
+    uid: str
+    policy: str
+    policy_revision: str
+    allow: bool
+    codes: tuple[str, ...]
+    violations: tuple[Finding, ...]
+    warnings: tuple[Finding, ...]
+    input_hash: str
+    actor: str
+    action: str
+    at: datetime
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> DecisionRecord:
+        return cls(
+            uid=str(row["uid"]),
+            policy=str(row["policy"]),
+            policy_revision=str(row["policyRevision"]),
+            allow=bool(row["allow"]),
+            codes=tuple(row.get("codes") or ()),
+            violations=tuple(Finding.parse(f) for f in json.loads(row.get("violationsJson") or "[]")),
+            warnings=tuple(Finding.parse(f) for f in json.loads(row.get("warningsJson") or "[]")),
+            input_hash=str(row["inputHash"]),
+            actor=str(row["actor"]),
+            action=str(row.get("action") or ""),
+            at=native(row["at"]),
+        )
+
+
+MAX_DECISIONS = 1_000
+
+
+async def decisions_about(graph: Graph, uid: str, limit: int = 20) -> list[DecisionRecord]:
+    """The decisions recorded about an entity, newest first (at most `MAX_DECISIONS`)."""
+    rows = await graph.read(
+        "governance/decisions_about", {"uid": uid, "limit": max(1, min(limit, MAX_DECISIONS))}
+    )
+    return [DecisionRecord.from_row(r) for r in rows]

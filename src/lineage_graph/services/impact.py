@@ -23,11 +23,16 @@ from lineage_graph.domain import Kind, Uid
 from lineage_graph.domain.errors import DomainError
 from lineage_graph.services.lineage import (
     MAX_DEPTH,
+    Budget,
     Direction,
+    Extension,
     Lineage,
     LineageService,
     Truncation,
     as_of_time,
+    assemble,
+    check_deadline,
+    check_depth,
 )
 
 if TYPE_CHECKING:
@@ -301,38 +306,44 @@ class ImpactService:
     async def impact(
         self, uid: str, depth: int = MAX_DEPTH, as_of: datetime | None = None, deadline: float | None = None
     ) -> Impact:
-        walk = await self.lineage.lineage(uid, Direction.DOWNSTREAM, depth, as_of=as_of, deadline=deadline)
-        root = walk.root.uid
-        paths = count_paths(root, ((a, b) for a, _, b in _walked(walk)), depth)
-        exact = paths.exact and not walk.truncated
-        index = PathIndex({n.uid: n.kind for n in walk.nodes}, shortest_paths(walk))
-        affected = {
-            n.uid: Affected(
-                n.uid,
-                n.kind,
-                n.distance,
-                paths.counts.get(n.uid, 0),
-                exact,
-                index,
-            )
-            for n in walk.nodes[1:]
-        }
-        grouped = [a.uid for a in affected.values() if a.kind in OWNED_KINDS]
-        rows = await self.graph.read("lineage/impact_context", {"uids": grouped, "asOf": as_of_time(as_of)})
-        context = rows[0]["context"] if rows else []
+        """One round trip (``lineage/impact``: the walk and its owners and environments) when it
+        answers within the deadline; else the hop-by-hop walk and ``lineage/impact_context``."""
+        root = Uid.parse(uid).format()
+        check_depth(depth)
+        instant = as_of_time(as_of)
+        budget = Budget(check_deadline(deadline), self.lineage.clock)
+        extension = Extension("lineage/impact", {"ownedKinds": sorted(OWNED_KINDS)})
+        walk = await self.lineage.walk(root, Direction.DOWNSTREAM, depth, instant, budget, extension)
+        lineage = assemble(root, Direction.DOWNSTREAM, depth, as_of, {Direction.DOWNSTREAM: walk}, None)
+        paths = count_paths(root, ((a, b) for a, _, b in _walked(lineage)), depth)
+        exact = paths.exact and not lineage.truncated
+        index = PathIndex(walk.kinds, shortest_paths(lineage))
+        tally: dict[str, int] = defaultdict(int)
+        affected: dict[str, Affected] = {}
+        for n in lineage.nodes[1:]:
+            tally[n.kind] += 1
+            if n.kind in OWNED_KINDS:
+                affected[n.uid] = Affected(
+                    n.uid, n.kind, n.distance, paths.counts.get(n.uid, 0), exact, index
+                )
+        if walk.row is not None:
+            context = walk.row["context"]
+        else:
+            rows = await self.graph.read("lineage/impact_context", {"uids": list(affected), "asOf": instant})
+            context = rows[0]["context"] if rows else []
         return Impact(
             root=root,
-            root_kind=walk.root.kind,
+            root_kind=lineage.root.kind,
             depth=depth,
             as_of=as_of,
             feature_set_versions=_of_kind(affected.values(), Kind.FEATURE_SET_VERSION),
             model_versions=_of_kind(affected.values(), Kind.MODEL_VERSION),
             deployments=_by_environment(affected, context),
             owners=_owners(affected, context),
-            counts=_counts(affected.values()),
-            affected=len(affected),
-            truncated=walk.truncated,
-            truncation=walk.truncation,
+            counts=[KindCount(kind, n) for kind, n in sorted(tally.items())],
+            affected=len(lineage.nodes) - 1,
+            truncated=lineage.truncated,
+            truncation=lineage.truncation,
         )
 
     async def column_impact(self, source: str, column: str, as_of: datetime | None = None) -> ColumnImpact:
@@ -410,10 +421,3 @@ def _owners(affected: Mapping[str, Affected], context: Sequence[Sequence[object]
         OwnerImpact(uid, about[uid][0], about[uid][1], _ordered(entities))
         for uid, entities in sorted(owned.items())
     ]
-
-
-def _counts(items: Iterable[Affected]) -> list[KindCount]:
-    tally: dict[str, int] = defaultdict(int)
-    for a in items:
-        tally[a.kind] += 1
-    return [KindCount(kind, n) for kind, n in sorted(tally.items())]

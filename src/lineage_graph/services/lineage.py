@@ -118,6 +118,16 @@ class Walk:
     kinds: dict[str, str]
     edges: list[LineageEdge]
     truncation: Truncation | None = None
+    row: Mapping[str, Any] | None = None
+    """The whole answer row of an `Extension` query (None after a hop-by-hop walk)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Extension:
+    """A query returning a walk's columns (root, nodes, edges) and more, with its extra parameters."""
+
+    query: str
+    params: Mapping[str, Any]
 
 
 @dataclass
@@ -226,13 +236,24 @@ class LineageService:
         return assemble(root_uid, direction, depth, as_of, walks, wanted)
 
     async def walk(
-        self, root: str, direction: Direction, depth: int, as_of: datetime, budget: Budget
+        self,
+        root: str,
+        direction: Direction,
+        depth: int,
+        as_of: datetime,
+        budget: Budget,
+        extension: Extension | None = None,
     ) -> Walk:
-        """One direction: the one-query BFS within its share of the budget, else hop by hop."""
+        """One direction: the one-query BFS within its share of the budget, else hop by hop.
+
+        `extension` swaps in a query that returns more than the walk in the same row (impact's
+        owners and environments); the walk then carries that row as `Walk.row`.
+        """
         if self.fast_path:
+            share = budget.remaining() * FAST_SHARE
             try:
-                async with asyncio.timeout(budget.remaining() * FAST_SHARE):
-                    return await self._bfs(root, direction, depth, as_of, budget.remaining() * FAST_SHARE)
+                async with asyncio.timeout(share):
+                    return await self._bfs(root, direction, depth, as_of, share, extension)
             except TimeoutError:
                 pass
             except (ClientError, TransientError) as e:
@@ -241,10 +262,19 @@ class LineageService:
         return await self._hops(root, direction, depth, as_of, budget)
 
     async def _bfs(
-        self, root: str, direction: Direction, depth: int, as_of: datetime, tx_timeout: float
+        self,
+        root: str,
+        direction: Direction,
+        depth: int,
+        as_of: datetime,
+        tx_timeout: float,
+        extension: Extension | None,
     ) -> Walk:
         name = "lineage/upstream" if direction is Direction.UPSTREAM else "lineage/downstream"
-        params = {"uid": root, "depth": depth, "asOf": as_of, "limit": self.max_nodes + 1}
+        params: dict[str, Any] = {"uid": root, "depth": depth, "asOf": as_of, "limit": self.max_nodes + 1}
+        if extension is not None:
+            name = extension.query
+            params |= extension.params
         rows = await read(self.graph, name, params, tx_timeout=max(tx_timeout, 0.001))
         if not rows:
             raise NotFound([root])
@@ -257,7 +287,7 @@ class LineageService:
         kept = distance.keys() | {root}
         edges = [LineageEdge(a, t, b) for a, t, b in row["edges"] if a in kept and b in kept]
         truncation = Truncation.NODE_LIMIT if len(row["nodes"]) > self.max_nodes else None
-        return Walk(row["root"][1], distance, kinds, edges, truncation)
+        return Walk(row["root"][1], distance, kinds, edges, truncation, row if extension else None)
 
     async def _hops(
         self, root: str, direction: Direction, depth: int, as_of: datetime, budget: Budget
@@ -333,13 +363,14 @@ def _known(edge: LineageEdge, distance: Mapping[str, int], root: str) -> bool:
 async def read(graph: Graph, name: str, params: Mapping[str, Any], *, tx_timeout: float) -> list[Row]:
     """`Graph.read` with its own server-side transaction timeout (seconds)."""
     graph.round_trips += 1
-    records, _, _ = await graph.driver.execute_query(
+    records, _, keys = await graph.driver.execute_query(
         graph.queries[name].query(tx_timeout),
         dict(params),
         routing_=RoutingControl.READ,
         database_=graph.database,
     )
-    return [record.data() for record in records]
+    # record.data() would walk every nested list again; the values are plain already.
+    return [dict(zip(keys, record, strict=True)) for record in records]
 
 
 async def _in_read_transaction(

@@ -27,12 +27,12 @@ SECONDS_PER_DAY: Final = 86_400
 
 def timestamp(value: Any) -> str | None:
     """An RFC3339 UTC timestamp (``2026-11-26T10:00:00Z``) of a graph or Python datetime."""
-    value = native(value)
-    if not isinstance(value, datetime):
+    moment = native(value)
+    if not isinstance(moment, datetime):
         return None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 
 def _json(text: Any) -> Any:
@@ -174,11 +174,11 @@ def incompatible_inputs(
     """Model inputs the serving path cannot serve as trained: no version of the feature set,
     no such feature, or another dtype (a serving version that matches is enough)."""
     by_set: dict[str, list[tuple[str, dict[str, Any]]]] = {}
-    for version in sorted(serving, key=lambda v: str(v["uid"])):
-        parent = _parent(str(version["uid"]))
+    for served in sorted(serving, key=lambda v: str(v["uid"])):
+        parent = _parent(str(served["uid"]))
         if parent is not None:
-            dtypes = {f.get("name"): f.get("dtype") for f in version.get("features") or []}
-            by_set.setdefault(parent, []).append((str(version["uid"]), dtypes))
+            dtypes = {str(f.get("name")): f.get("dtype") for f in served.get("features") or []}
+            by_set.setdefault(parent, []).append((str(served["uid"]), dtypes))
     problems: list[Doc] = []
     for binding in sorted(consumes, key=lambda c: (str(c.get("input")), str(c.get("feature")))):
         training = str(binding["feature"])
@@ -186,24 +186,27 @@ def incompatible_inputs(
             feature = Uid.parse(training)
         except DomainError:
             continue
+        field = feature.field or ""
         version = feature.parent
         feature_set = version.parent if version is not None else None
         candidates = by_set.get(feature_set.format() if feature_set else "", [])
         dtype = binding.get("dtype")
-        if any(dtypes.get(feature.field) == dtype for _, dtypes in candidates):
+        if any(dtypes.get(field) == dtype for _, dtypes in candidates):
             continue
         problem: Doc = {"input": binding.get("input"), "trainingFeature": training}
         if not candidates:
-            problem["reason"] = f"the serving path has no version of {feature_set.format() if feature_set else '?'}"
+            problem["reason"] = (
+                f"the serving path has no version of {feature_set.format() if feature_set else '?'}"
+            )
         else:
             serving_uid, dtypes = candidates[0]
-            actual = dtypes.get(feature.field)
+            actual = dtypes.get(field)
             if actual is None:
                 problem["reason"] = f"{serving_uid} has no feature {feature.field}"
             else:
-                served = Uid.parse(serving_uid)
+                target = Uid.parse(serving_uid)
                 problem["servingFeature"] = Uid.of(
-                    Kind.FEATURE, served.namespace, served.name, served.version, feature.field
+                    Kind.FEATURE, target.namespace, target.name, target.version, field
                 ).format()
                 problem["reason"] = f"dtype {dtype} became {actual}"
         problems.append(problem)

@@ -557,6 +557,4 @@ class CatalogMutation:
 def _deployed(written: services.Written[Any]) -> Deployed:
     node = record_node(written.record)
     assert isinstance(node, Deployment)
-    return Deployed(
-        outcome=written.outcome, deployment=node, warnings=PolicyFinding.many(written.warnings)
-    )
+    return Deployed(outcome=written.outcome, deployment=node, warnings=PolicyFinding.many(written.warnings))

@@ -623,13 +623,13 @@ class LineageQuery:
         return Impact.of(found)
 
     @strawberry.field(
-        description="What a change to one column of a data source affects: the features derived from "
-        "it, the model inputs bound to them and the deployments serving those model versions."
+        description="What a change to one column of a data source (or snapshot) `uid` affects: the "
+        "features derived from it, the model inputs bound to them and the deployments serving those model versions."
     )
     async def column_impact(
-        self, info: CtxInfo, source: str, column: str, as_of: datetime | None = None
+        self, info: CtxInfo, uid: str, column: str, as_of: datetime | None = None
     ) -> ColumnImpact:
-        found = await guarded(ImpactService(info.context.runtime.graph).column_impact(source, column, as_of))
+        found = await guarded(ImpactService(info.context.runtime.graph).column_impact(uid, column, as_of))
         return ColumnImpact(
             source=found.source,
             column=found.column,

@@ -6,17 +6,19 @@ import strawberry
 from strawberry.types import Info
 
 from lineage_graph import __version__
+from lineage_graph.api.graphql.access import Authorization, guard_root_fields
 from lineage_graph.api.graphql.catalog_mutations import CatalogMutation
 from lineage_graph.api.graphql.catalog_queries import CatalogQuery
 from lineage_graph.api.graphql.context import Context
 from lineage_graph.api.graphql.errors import REFUSALS
+from lineage_graph.api.graphql.governance import GovernanceQuery
 from lineage_graph.api.graphql.lineage import LineageQuery
 from lineage_graph.api.graphql.nodes import ALL_NODE_TYPES
 from lineage_graph.api.graphql.system import ServerInfo
 
 
 @strawberry.type
-class Query(CatalogQuery, LineageQuery):
+class Query(CatalogQuery, LineageQuery, GovernanceQuery):
     @strawberry.field(description="The running service: version, Neo4j server, policy revision.")
     async def server_info(self, info: Info[Context, None]) -> ServerInfo:
         runtime = info.context.runtime
@@ -32,4 +34,7 @@ class Mutation(CatalogMutation):
     pass
 
 
-schema = strawberry.Schema(query=Query, mutation=Mutation, types=[*ALL_NODE_TYPES, *REFUSALS])
+guard_root_fields(Query, Mutation)
+schema = strawberry.Schema(
+    query=Query, mutation=Mutation, types=[*ALL_NODE_TYPES, *REFUSALS], extensions=[Authorization]
+)
