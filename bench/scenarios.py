@@ -55,9 +55,14 @@ async def raw_load(ctx: Context) -> list[Figure]:
 
 
 def _registry() -> dict[str, Callable[[Context], Awaitable[list[Figure]]]]:
-    from bench.registration_scenarios import bulk_registration  # noqa: PLC0415 - avoids an import cycle
+    from bench.ingest_scenarios import openlineage_ingest  # noqa: PLC0415 - avoids an import cycle
+    from bench.registration_scenarios import bulk_registration  # noqa: PLC0415
 
-    return {"bulk_registration": bulk_registration, "raw_load": raw_load}
+    return {
+        "bulk_registration": bulk_registration,
+        "openlineage_ingest": openlineage_ingest,
+        "raw_load": raw_load,
+    }
 
 
 SCENARIOS = _registry()

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     sync_policies_on_start: bool = True
     query_timeout_seconds: float = Field(default=30.0, gt=0)
     tokens_file: Path | None = None
+    mlflow_url: str | None = None
+    mlflow_webhook_secret: SecretStr | None = None
     policy_enforcement: Literal["enforce", "warn"] = "enforce"
     log_level: str = "info"
 

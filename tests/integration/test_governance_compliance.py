@@ -42,11 +42,23 @@ async def gql(client: httpx.AsyncClient, query: str, **variables: Any) -> dict[s
 async def test_the_demo_violates_every_package(client: httpx.AsyncClient, graph: Graph) -> None:
     await demo.load(graph)
     report = (await gql(client, COMPLIANCE))["compliance"]
-    import json, collections
-    print(json.dumps(collections.Counter((v["policy"], v["subject"], v["code"]) for v in report["violations"] + report["warnings"]).most_common(), indent=0))
+    import collections
+    import json
+
+    print(
+        json.dumps(
+            collections.Counter(
+                (v["policy"], v["subject"], v["code"]) for v in report["violations"] + report["warnings"]
+            ).most_common(),
+            indent=0,
+        )
+    )
     violated = {v["policy"] for v in report["violations"]}
     assert violated == {p.value for p in Package}
     codes = {v["code"] for v in report["violations"]}
+    assert not {c for c in codes if c.endswith("_INVALID_INPUT")}, (
+        "an input builder sent a malformed document"
+    )
     assert {
         "AUTHZ_DENIED",
         "RETENTION_EXPIRED",
@@ -58,7 +70,10 @@ async def test_the_demo_violates_every_package(client: httpx.AsyncClient, graph:
         "TARGET_STORE_NOT_APPROVED",
     } <= codes
     expired = next(v for v in report["violations"] if v["code"] == "RETENTION_EXPIRED")
-    assert expired["entity"] == "snapshot:postgres%3A%2F%2Ffinance-wh.internal%3A5432/core.public.customers@2025-10-31"
+    assert (
+        expired["entity"]
+        == "snapshot:postgres%3A%2F%2Ffinance-wh.internal%3A5432/core.public.customers@2025-10-31"
+    )
     past_sunset = [v for v in report["violations"] if v["code"] == "DEPRECATION_PAST_SUNSET"]
     assert {v["subject"] for v in past_sunset} == {
         "model:fraud/card_fraud@1",
@@ -87,9 +102,7 @@ async def test_scope_and_policies_filter_the_scan(client: httpx.AsyncClient, gra
         "compliance"
     ]
     assert {v["subject"] for v in prefix["violations"]} == {"model:fraud/card_fraud@1"}
-    response = await client.post(
-        "/graphql", json={"query": COMPLIANCE, "variables": {"policies": ["nope"]}}
-    )
+    response = await client.post("/graphql", json={"query": COMPLIANCE, "variables": {"policies": ["nope"]}})
     assert response.json()["errors"][0]["extensions"]["code"] == "INVALID_VALUE"
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import httpx
 import pytest
+from pydantic import SecretStr
 
 from lineage_graph.ingest.mlflow import sign
 from tests.integration.test_ingest_catalog import cli
@@ -150,11 +151,12 @@ async def wait_for(graph: Graph, uid: str, seconds: float = 90) -> dict[str, obj
 
 
 async def test_webhooks_keep_the_catalog_current_and_bad_signatures_get_401(
-    mlflow: MlflowServer, settings: Settings, graph: Graph, monkeypatch: pytest.MonkeyPatch
+    mlflow: MlflowServer, settings: Settings, graph: Graph
 ) -> None:
-    monkeypatch.setenv("LINEAGE_GRAPH_MLFLOW_WEBHOOK_SECRET", SECRET)
-    monkeypatch.setenv("LINEAGE_GRAPH_MLFLOW_URL", mlflow.url)
-    with served(settings) as url:
+    configured = settings.model_copy(
+        update={"mlflow_webhook_secret": SecretStr(SECRET), "mlflow_url": mlflow.url}
+    )
+    with served(configured) as url:
         hook = f"{url}/api/v1/webhooks/mlflow"
         body = json.dumps(
             {"entity": "model_version", "action": "created", "data": {"name": "x", "version": "1"}}

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import networkx as nx
 import pytest
 
+from lineage_graph import resources
 from lineage_graph.cli.lineage import impact_tree, lineage_tree, render
 from lineage_graph.domain import InvalidInput
 from lineage_graph.services.impact import (
@@ -169,3 +170,17 @@ def test_the_cli_trees() -> None:
         "└── Owners to notify (1)",
         "    └── team:x/y  owns v, d",
     ]
+
+
+def test_the_impact_query_walks_exactly_like_the_downstream_query() -> None:
+    """``lineage/impact`` repeats ``lineage/downstream``'s walk (one round trip for impact): keep
+    the two in step."""
+    folder = resources.cypher_dir() / "lineage"
+    downstream = (folder / "downstream.cypher").read_text()
+    impact = (folder / "impact.cypher").read_text()
+    walk = downstream[downstream.index("MATCH (s:Entity") : downstream.index("RETURN [s.uid, s.kind]")]
+    assert walk in impact
+    for name in ("downstream", "upstream", "impact"):
+        text = (folder / f"{name}.cypher").read_text()
+        assert "*1..20]" in text
+        assert "min(length(p))" in text

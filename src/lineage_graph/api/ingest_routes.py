@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
 import zlib
 from typing import TYPE_CHECKING, Any, Final
 
@@ -101,8 +100,6 @@ async def lineage(request: Request) -> JSONResponse:
     return JSONResponse(result.to_dict(), status_code=201)
 
 
-MLFLOW_SECRET_VARIABLE: Final = "LINEAGE_GRAPH_MLFLOW_WEBHOOK_SECRET"  # noqa: S105 - a variable name
-MLFLOW_URL_VARIABLE: Final = "LINEAGE_GRAPH_MLFLOW_URL"
 MLFLOW_ACTOR: Final = "mlflow-webhook"
 
 
@@ -112,13 +109,15 @@ MLFLOW_ACTOR: Final = "mlflow-webhook"
     responses={401: {"description": "Bad or missing signature; nothing stored"}},
 )
 async def mlflow_webhook(request: Request) -> JSONResponse:
-    secret = os.environ.get(MLFLOW_SECRET_VARIABLE)
-    tracking = os.environ.get(MLFLOW_URL_VARIABLE)
+    runtime: Runtime = request.app.state.runtime
+    secret_value = runtime.settings.mlflow_webhook_secret
+    secret = secret_value.get_secret_value() if secret_value is not None else ""
+    tracking = runtime.settings.mlflow_url
     if not secret or not tracking:
         return error_response(
             503,
             "NOT_CONFIGURED",
-            f"set {MLFLOW_SECRET_VARIABLE} and {MLFLOW_URL_VARIABLE} to receive MLflow webhooks",
+            "set LINEAGE_GRAPH_MLFLOW_WEBHOOK_SECRET and LINEAGE_GRAPH_MLFLOW_URL to receive MLflow webhooks",
         )
     try:
         body = await read_body(request, limit=1024 * 1024)
@@ -133,7 +132,6 @@ async def mlflow_webhook(request: Request) -> JSONResponse:
         return error_response(exc.status, exc.code, exc.message)
     if not isinstance(payload, dict):
         return error_response(400, "INVALID_BODY", "a webhook delivery is a JSON object")
-    runtime: Runtime = request.app.state.runtime
     async with httpx.AsyncClient(timeout=30) as http:
         importer = mlflow.MlflowImport(runtime.graph, mlflow.MlflowRest(tracking, http))
         try:

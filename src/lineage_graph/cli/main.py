@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from lineage_graph.cli import admin, cypher, ingest, lineage, stack
+from lineage_graph.cli import admin, cypher, governance, ingest, lineage, stack
 
 app = typer.Typer(
     name="lineage-graph",
@@ -19,7 +19,11 @@ app.command("migrate")(admin.migrate_command)
 app.command("cypher")(cypher.cypher_command)
 app.command("lineage")(lineage.lineage_command)
 app.command("impact")(lineage.impact_command)
+admin.policies.command("scan")(governance.policies_scan)
+admin.policies.command("dry-run")(governance.policies_dry_run)
 app.add_typer(admin.policies, name="policies")
+app.add_typer(governance.retention_app, name="retention")
+app.add_typer(governance.tokens_app, name="tokens")
 app.add_typer(admin.demo, name="demo")
 app.add_typer(admin.audit, name="audit")
 app.add_typer(ingest.import_app, name="import")

@@ -944,9 +944,18 @@ class CatalogService:
             )
 
     async def promote(
-        self, deployment_uid: str, *, actor: str, target: str | None = None
+        self,
+        deployment_uid: str,
+        *,
+        actor: str,
+        target: str | None = None,
+        serves_from: Sequence[str] | None = None,
     ) -> Written[Deployment]:
+        """A LIVE deployment of the same model version in the next environment, on `target` (default:
+        the source's when approved there, else the first approved) and the same serving path unless
+        `serves_from` names another (e.g. the versions materialised in that environment's store)."""
         source_uid = _check_refs([deployment_uid], (Kind.DEPLOYMENT,), "deployment")[0]
+        path = _check_refs(serves_from, (Kind.FEATURE_SET_VERSION,), "servesFrom") if serves_from else None
 
         async def work(unit: Unit) -> Written[Deployment]:
             existing = await unit.store.nodes([source_uid])
@@ -985,7 +994,7 @@ class CatalogService:
                 target=chosen,
                 mode=DeploymentMode.LIVE,
                 traffic_percent=100.0,
-                serves_from=source.serves_from,
+                serves_from=path or source.serves_from,
             )
             return await self._deploy(
                 unit, promoted, "promote", promoted_from=source_uid, source_environment=source.environment

@@ -272,10 +272,15 @@ def shortest_paths(lineage: Lineage) -> dict[str, tuple[str, str]]:
 
     Ties go to the smallest (predecessor uid, edge type), so answers are stable.
     """
+    return _parents(lineage, _walked(lineage))
+
+
+def _parents(lineage: Lineage, walked: Iterable[tuple[str, str, str]]) -> dict[str, tuple[str, str]]:
     distance = {n.uid: n.distance for n in lineage.nodes}
     parent: dict[str, tuple[str, str]] = {}
-    for a, t, b in _walked(lineage):
-        if a in distance and b in distance and distance[a] + 1 == distance[b]:
+    for a, t, b in walked:
+        da, db = distance.get(a), distance.get(b)
+        if da is not None and db == da + 1:
             best = parent.get(b)
             if best is None or (a, t) < best:
                 parent[b] = (a, t)
@@ -315,9 +320,10 @@ class ImpactService:
         extension = Extension("lineage/impact", {"ownedKinds": sorted(OWNED_KINDS)})
         walk = await self.lineage.walk(root, Direction.DOWNSTREAM, depth, instant, budget, extension)
         lineage = assemble(root, Direction.DOWNSTREAM, depth, as_of, {Direction.DOWNSTREAM: walk}, None)
-        paths = count_paths(root, ((a, b) for a, _, b in _walked(lineage)), depth)
+        walked = list(_walked(lineage))
+        paths = count_paths(root, [(a, b) for a, _, b in walked], depth)
         exact = paths.exact and not lineage.truncated
-        index = PathIndex(walk.kinds, shortest_paths(lineage))
+        index = PathIndex(walk.kinds, _parents(lineage, walked))
         tally: dict[str, int] = defaultdict(int)
         affected: dict[str, Affected] = {}
         for n in lineage.nodes[1:]:

@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from neo4j import RoutingControl
 from neo4j.exceptions import ClientError, TransientError
@@ -74,8 +74,9 @@ class Truncation(StrEnum):
     NODE_LIMIT = "NODE_LIMIT"
 
 
-@dataclass(frozen=True, slots=True)
-class LineageNode:
+class LineageNode(NamedTuple):
+    """A node reached by a walk (a named tuple: walks build thousands of them)."""
+
     uid: str
     kind: str
     distance: int
@@ -84,8 +85,9 @@ class LineageNode:
     """How it is reached from the root; None for the root, BOTH when reached both ways (a cycle)."""
 
 
-@dataclass(frozen=True, slots=True)
-class LineageEdge:
+class LineageEdge(NamedTuple):
+    """A lineage edge, in the graph's own direction."""
+
     source: str
     """The dependent (the edge's start node)."""
     type: str
@@ -284,9 +286,12 @@ class LineageService:
         for uid, kind, dist in row["nodes"][: self.max_nodes]:
             distance[uid] = dist
             kinds[uid] = kind
-        kept = distance.keys() | {root}
-        edges = [LineageEdge(a, t, b) for a, t, b in row["edges"] if a in kept and b in kept]
         truncation = Truncation.NODE_LIMIT if len(row["nodes"]) > self.max_nodes else None
+        if truncation is None:  # every walked edge joins two returned nodes
+            edges = [LineageEdge(a, t, b) for a, t, b in row["edges"]]
+        else:
+            kept = distance.keys() | {root}
+            edges = [LineageEdge(a, t, b) for a, t, b in row["edges"] if a in kept and b in kept]
         return Walk(row["root"][1], distance, kinds, edges, truncation, row if extension else None)
 
     async def _hops(
@@ -395,35 +400,43 @@ def assemble(
     """One answer from the walks of each direction (BOTH: the union, each node at its nearest)."""
     best: dict[str, tuple[int, Direction]] = {}
     node_kinds: dict[str, str] = {}
-    edges: dict[tuple[str, str, str], LineageEdge] = {}
+    edges: list[LineageEdge] = []
     truncation: Truncation | None = None
     root_kind = ""
     for way, walk in walks.items():
         root_kind = walk.root_kind
         truncation = truncation or walk.truncation
         node_kinds.update(walk.kinds)
-        for uid, dist in walk.distance.items():
-            seen = best.get(uid)
-            if seen is None:
-                best[uid] = (dist, way)
-            else:
-                best[uid] = (min(dist, seen[0]), Direction.BOTH)
-        for e in walk.edges:
-            edges.setdefault((e.source, e.type, e.target), e)
+        if not best:
+            best = {uid: (dist, way) for uid, dist in walk.distance.items()}
+        else:
+            for uid, dist in walk.distance.items():
+                seen = best.get(uid)
+                best[uid] = (dist, way) if seen is None else (min(dist, seen[0]), Direction.BOTH)
+        edges.extend(walk.edges)
+    if len(walks) > 1:
+        edges = list(dict.fromkeys(edges))
     root_node = LineageNode(root, root_kind, 0, None)
+    ordered = sorted(best.items(), key=_nearest)
     nodes = [
         LineageNode(uid, node_kinds[uid], dist, way)
-        for uid, (dist, way) in sorted(best.items(), key=lambda item: (item[1][0], item[0]))
+        for uid, (dist, way) in ordered
         if kinds is None or node_kinds[uid] in kinds
     ]
-    kept = {root, *(n.uid for n in nodes)}
+    if kinds is not None or truncation is not None:
+        kept = {root, *(n.uid for n in nodes)}
+        edges = [e for e in edges if e.source in kept and e.target in kept]
     return Lineage(
         root=root_node,
         direction=direction,
         depth=depth,
         as_of=as_of,
         nodes=[root_node, *nodes],
-        edges=[e for e in edges.values() if e.source in kept and e.target in kept],
+        edges=edges,
         truncated=truncation is not None,
         truncation=truncation,
     )
+
+
+def _nearest(item: tuple[str, tuple[int, Direction]]) -> tuple[int, str]:
+    return item[1][0], item[0]

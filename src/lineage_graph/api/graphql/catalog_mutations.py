@@ -478,11 +478,20 @@ class CatalogMutation:
 
     @strawberry.mutation(
         description="Promote a deployment to the next environment (dev → staging → prod) as a LIVE "
-        "deployment of the same model version and serving path."
+        "deployment of the same model version, on the same serving path unless `servesFrom` names "
+        "other feature-set versions (e.g. the ones materialised in the next environment's store)."
     )
-    async def promote(self, info: CtxInfo, deployment: str, target: str | None = None) -> DeployResult:
+    async def promote(
+        self,
+        info: CtxInfo,
+        deployment: str,
+        target: str | None = None,
+        serves_from: list[str] | None = None,
+    ) -> DeployResult:
         async def work() -> Deployed:
-            written = await info.context.catalog.promote(deployment, actor=info.context.actor, target=target)
+            written = await info.context.catalog.promote(
+                deployment, actor=info.context.actor, target=target, serves_from=serves_from
+            )
             return _deployed(written)
 
         return await _attempt(work)
