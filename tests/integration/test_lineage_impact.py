@@ -13,7 +13,7 @@ from bench.generator import generate
 from bench.loaders import load_raw
 
 from lineage_graph.services.impact import ImpactService
-from lineage_graph.services.lineage import LINEAGE_TYPES
+from lineage_graph.services.lineage import LINEAGE_TYPES, LineageService
 from tests.cypher import cypher
 from tests.integration.test_lineage_traversal import T0, TestGraph, uid
 
@@ -129,7 +129,8 @@ async def test_generated_catalog_impact_matches_networkx(graph: Graph) -> None:
             assert sum(c.count for c in impact.counts) == impact.affected
 
 
-async def test_owners_to_notify(graph: Graph) -> None:
+@pytest.mark.parametrize("fast_path", [True, False], ids=["one-query", "hops-and-context"])
+async def test_owners_to_notify(graph: Graph, fast_path: bool) -> None:
     g = TestGraph()
     src = g.node("orders", "DataSource")
     job = g.node("job")
@@ -157,13 +158,14 @@ async def test_owners_to_notify(graph: Graph) -> None:
     g.edge(dep, "IN_ENV", "environment:global/prod")
     await g.write(graph)
     await cypher(graph, "MATCH (e:Environment) SET e.order = 3")
-    impact = await ImpactService(graph).impact(src)
+    service = ImpactService(graph, LineageService(graph, fast_path=fast_path))
+    impact = await service.impact(src)
     owners = {o.uid: sorted(a.uid for a in o.entities) for o in impact.owners}
     assert owners == {"team:g/data": sorted([job, fsv]), "team:g/risk": sorted([mv, dep])}
     assert [(e.environment, e.order, [a.uid for a in e.deployments]) for e in impact.deployments] == [
         ("prod", 3, [dep])
     ]
-    then = await ImpactService(graph).impact(src, as_of=T0 + timedelta(hours=1))
+    then = await service.impact(src, as_of=T0 + timedelta(hours=1))
     assert "team:g/old" in {o.uid for o in then.owners}
     assert [s.via for s in impact.deployments[0].deployments[0].shortest_path] == [
         None,

@@ -149,8 +149,8 @@ async def test_nested_queries_cost_the_same_for_10_and_100_models(
     assert len(data["impact"]["owners"][0]["entities"]) == 100
 
     assert catalog_10 == catalog_100 <= 8
-    # lineage: the walk, then the node loader, then related(VERSION_OF) and related(CONSUMES)
-    # (one level), then related(OWNED_BY): 5 whatever the number of model versions.
-    assert lineage_10 == lineage_100 == 5
+    # lineage: the walk, the node loader, the related loader for VERSION_OF and CONSUMES (one
+    # batch), the related loader for OWNED_BY: 4 whatever the number of model versions.
+    assert lineage_10 == lineage_100 == 4
     # impact: one query (walk, owners, environments), the node loader, related(VERSION_OF).
     assert impact_10 == impact_100 == 3
