@@ -35,7 +35,7 @@ from lineage_graph.services import policy_inputs as inputs
 from lineage_graph.services.unit import utc_now
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable, Collection, Iterable, Mapping, Sequence
+    from collections.abc import AsyncIterator, Callable, Collection, Coroutine, Iterable, Mapping, Sequence
     from datetime import datetime
 
     from lineage_graph.graph import Graph
@@ -253,17 +253,24 @@ class ComplianceScan:
         with_now = {"now": now}
         evaluators = {p: _Evaluator(self, p, report, with_now if p in _TIMED else {}) for p in wanted}
         failed = True
+        families: list[Coroutine[Any, Any, None]] = []
+        if Package.RETENTION in evaluators:
+            families.append(self._retention(scope, evaluators[Package.RETENTION]))
+        if Package.SCHEMA in evaluators:
+            families.append(self._schema(scope, evaluators[Package.SCHEMA]))
+        if {Package.LINEAGE, Package.DEPRECATION} & evaluators.keys():
+            families.append(self._model_versions(scope, evaluators))
+        if {Package.PROMOTION, Package.TARGETS, Package.DEPRECATION} & evaluators.keys():
+            families.append(self._deployments(scope, evaluators))
+        if Package.AUTHZ in evaluators:
+            families.append(self._approvals(scope, evaluators[Package.AUTHZ]))
         try:
-            if Package.RETENTION in evaluators:
-                await self._retention(scope, evaluators[Package.RETENTION])
-            if Package.SCHEMA in evaluators:
-                await self._schema(scope, evaluators[Package.SCHEMA])
-            if {Package.LINEAGE, Package.DEPRECATION} & evaluators.keys():
-                await self._model_versions(scope, evaluators)
-            if {Package.PROMOTION, Package.TARGETS, Package.DEPRECATION} & evaluators.keys():
-                await self._deployments(scope, evaluators)
-            if Package.AUTHZ in evaluators:
-                await self._approvals(scope, evaluators[Package.AUTHZ])
+            try:
+                async with asyncio.TaskGroup() as group:
+                    for family in families:
+                        group.create_task(family)
+            except BaseExceptionGroup as group_failure:
+                raise group_failure.exceptions[0] from None
             for evaluator in evaluators.values():
                 await evaluator.close()
             failed = False
@@ -282,7 +289,7 @@ class ComplianceScan:
     async def _pages(self, kinds: Sequence[Kind], scope: Scope) -> AsyncIterator[list[str]]:
         after = ""
         while True:
-            rows = await self.graph.read(
+            rows = await self.graph.read_values(
                 "governance/page",
                 {
                     "kinds": [k.value for k in kinds],
@@ -303,25 +310,25 @@ class ComplianceScan:
         wanted = sorted(set(uids))
         if not wanted:
             return {}
-        rows = await self.graph.read("governance/feature_set_versions", {"uids": wanted})
+        rows = await self.graph.read_values("governance/feature_set_versions", {"uids": wanted})
         return {str(r["uid"]): r for r in rows}
 
     # families ----------------------------------------------------------------------------------
 
     async def _retention(self, scope: Scope, evaluator: _Evaluator) -> None:
         async for uids in self._pages((Kind.SOURCE, Kind.SNAPSHOT), scope):
-            rows = await self.graph.read("governance/retention_inputs", {"uids": uids})
+            rows = await self.graph.read_values("governance/retention_inputs", {"uids": uids})
             await evaluator.add((str(r["uid"]), inputs.retention_document(r)) for r in rows)
 
     async def _schema(self, scope: Scope, evaluator: _Evaluator) -> None:
         async for uids in self._pages((Kind.FEATURE_SET_VERSION,), scope):
-            rows = await self.graph.read("governance/schema_inputs", {"uids": uids})
+            rows = await self.graph.read_values("governance/schema_inputs", {"uids": uids})
             await evaluator.add((str(r["uid"]), inputs.schema_document(r)) for r in rows)
 
     async def _model_versions(self, scope: Scope, evaluators: Mapping[Package, _Evaluator]) -> None:
         lineage, deprecation = evaluators.get(Package.LINEAGE), evaluators.get(Package.DEPRECATION)
         async for uids in self._pages((Kind.MODEL_VERSION,), scope):
-            rows = await self.graph.read("governance/model_version_inputs", {"uids": uids})
+            rows = await self.graph.read_values("governance/model_version_inputs", {"uids": uids})
             if lineage is not None:
                 await lineage.add((str(r["uid"]), inputs.lineage_document(r)) for r in rows)
             if deprecation is not None:
@@ -341,16 +348,16 @@ class ComplianceScan:
         promotion = evaluators.get(Package.PROMOTION)
         targets = evaluators.get(Package.TARGETS)
         deprecation = evaluators.get(Package.DEPRECATION)
-        environments = await self.graph.read("queries/environments")
+        environments = await self.graph.read_values("queries/environments")
         order = {str(e["props"]["name"]): int(e["props"]["order"]) for e in environments}
         async for uids in self._pages((Kind.DEPLOYMENT,), scope):
-            rows = await self.graph.read("governance/deployment_inputs", {"uids": uids})
+            rows = await self.graph.read_values("governance/deployment_inputs", {"uids": uids})
             versions = await self._versions(v for r in rows for v in r["servesFrom"])
             model_versions: dict[str, dict[str, Any]] = {}
             if promotion is not None:
                 wanted = sorted({str(r["modelVersion"]) for r in rows if r.get("modelVersion")})
                 if wanted:
-                    found = await self.graph.read("governance/model_version_inputs", {"uids": wanted})
+                    found = await self.graph.read_values("governance/model_version_inputs", {"uids": wanted})
                     model_versions = {str(m["uid"]): m for m in found}
             promotions, placements, consumers = [], [], []
             for row in rows:
@@ -390,7 +397,7 @@ class ComplianceScan:
     async def _approvals(self, scope: Scope, evaluator: _Evaluator) -> None:
         after = ""
         while True:
-            rows = await self.graph.read(
+            rows = await self.graph.read_values(
                 "governance/approvals", {"after": after, "limit": self.page_size, **scope.params()}
             )
             items = []

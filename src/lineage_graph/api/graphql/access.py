@@ -202,7 +202,15 @@ def _scope(value: Any) -> Resource:
 
 
 def resources_of(field: str, arguments: Mapping[str, Any]) -> list[Resource]:
-    """The resources a root field acts on (at least one)."""
+    """The resources a root field acts on (at least one); arguments too malformed to name one
+    make it catalog-wide (``*``: only ``*`` bindings reach it)."""
+    try:
+        return _resources(field, arguments)
+    except (DomainError, TypeError, ValueError):
+        return [Resource("", "", EVERY_NAMESPACE)]
+
+
+def _resources(field: str, arguments: Mapping[str, Any]) -> list[Resource]:
     kind = _INPUT_KINDS.get(field)
     if kind is not None and "input" in arguments:
         return [_from_input(kind, arguments["input"])]
