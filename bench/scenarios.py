@@ -55,12 +55,14 @@ async def raw_load(ctx: Context) -> list[Figure]:
 
 
 def _registry() -> dict[str, Callable[[Context], Awaitable[list[Figure]]]]:
-    from bench.ingest_scenarios import openlineage_ingest  # noqa: PLC0415 - avoids an import cycle
+    from bench.governance_scenarios import compliance_scan  # noqa: PLC0415 - avoids an import cycle
+    from bench.ingest_scenarios import openlineage_ingest  # noqa: PLC0415
     from bench.lineage_scenarios import downstream_impact  # noqa: PLC0415
     from bench.registration_scenarios import bulk_registration  # noqa: PLC0415
 
     return {
         "bulk_registration": bulk_registration,
+        "compliance_scan": compliance_scan,
         "downstream_impact": downstream_impact,
         "openlineage_ingest": openlineage_ingest,
         "raw_load": raw_load,

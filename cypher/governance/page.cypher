@@ -1,11 +1,13 @@
 // One page of the entities a compliance scan judges: current (not retired) entities of some
-// kinds, in uid order, optionally within one namespace and below a uid prefix.
+// kinds, in uid order, optionally within one namespace and below a uid prefix. The kind index
+// finds the candidates (a few kinds out of the whole catalog), then they are sorted by uid.
 // Parameters: $kinds: [Kind value], $after (uid to start after; '' for the first page), $limit,
 //   $namespace (string or null for every namespace), $prefix (uid prefix; '' for all).
 // Returns: uid.
 MATCH (n:Entity)
-WHERE n.uid > $after
-  AND n.kind IN $kinds
+USING INDEX n:Entity(kind)
+WHERE n.kind IN $kinds
+  AND n.uid > $after
   AND n.retiredAt IS NULL
   AND ($namespace IS NULL OR n.namespace = $namespace)
   AND n.uid STARTS WITH $prefix

@@ -32,6 +32,7 @@ from lineage_graph.domain import Kind
 from lineage_graph.policy.decisions import Decision, Package, decide_batch, input_hash
 from lineage_graph.policy.principals import Principal
 from lineage_graph.services import policy_inputs as inputs
+from lineage_graph.services.governance import report_invalid_input
 from lineage_graph.services.unit import utc_now
 
 if TYPE_CHECKING:
@@ -199,6 +200,7 @@ class _Evaluator:
             self.scan.slots.release()
         self.summary.evaluated += len(chunk)
         for (subject, doc), decision in zip(chunk, decisions, strict=True):
+            report_invalid_input(decision, subject)
             for severity, found in (
                 (Severity.VIOLATION, decision.violations),
                 (Severity.WARNING, decision.warnings),

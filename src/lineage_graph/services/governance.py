@@ -9,6 +9,7 @@ input's hash and the actor, so auditors can query decisions with Cypher.
 from __future__ import annotations
 
 import json
+import logging
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -26,8 +27,23 @@ if TYPE_CHECKING:
     from lineage_graph.graph.database import Transaction
     from lineage_graph.policy import PolicyEngine
 
+log = logging.getLogger(__name__)
+
 DECISION_NAMESPACE = "decisions"
 UNAVAILABLE = PolicyEngineUnavailableError.code
+
+
+def report_invalid_input(decision: Decision, about: str) -> None:
+    """An ``*_INVALID_INPUT`` finding is a bug of the input builders, not a governance outcome:
+    logged as an error (the decision still denies)."""
+    invalid = [f for f in decision.violations if f.code.endswith("_INVALID_INPUT")]
+    if invalid:
+        log.error(
+            "%s judged a malformed input about %r: %s",
+            decision.package.path,
+            about,
+            "; ".join(f.message for f in invalid),
+        )
 
 
 @dataclass(frozen=True)
@@ -79,6 +95,7 @@ class Governor:
             decision = await decide(self.engine, package, subject)
         except PolicyEngineUnavailableError as exc:
             decision = Decision.unavailable(package, str(exc))
+        report_invalid_input(decision, about)
         return Judgement(decision, about=about, actor=actor, action=action, input_hash=input_hash(subject))
 
     async def judge_many(
@@ -95,6 +112,8 @@ class Governor:
             decisions = await decide_batch(self.engine, package, [s for _, s in subjects], shared)
         except PolicyEngineUnavailableError as exc:
             decisions = [Decision.unavailable(package, str(exc)) for _ in subjects]
+        for decision, (about, _) in zip(decisions, subjects, strict=True):
+            report_invalid_input(decision, about)
         return [
             Judgement(
                 d, about=about, actor=actor, action=action, input_hash=input_hash({**(shared or {}), **s})

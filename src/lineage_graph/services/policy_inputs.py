@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final
 
 from lineage_graph.domain import DomainError, Kind, Uid
@@ -44,22 +45,34 @@ def _json(text: Any) -> Any:
         return None
 
 
-def _parent(uid: str) -> str | None:
+@lru_cache(maxsize=65_536)
+def _parse(uid: str) -> Uid | None:
+    """Parsed uids, cached: a scan meets the same feature-set versions many times."""
     try:
-        parent = Uid.parse(uid).parent
+        return Uid.parse(uid)
     except DomainError:
         return None
+
+
+@lru_cache(maxsize=65_536)
+def _parent(uid: str) -> str | None:
+    parsed = _parse(uid)
+    parent = parsed.parent if parsed is not None else None
     return parent.format() if parent is not None else None
+
+
+@lru_cache(maxsize=65_536)
+def _feature_of(version_uid: str, field: str) -> str:
+    version = Uid.parse(version_uid)
+    return Uid.of(Kind.FEATURE, version.namespace, version.name, version.version, field).format()
 
 
 def environment_name(value: Any) -> str | None:
     """``dev`` for ``environment:global/dev`` (and for ``dev`` itself)."""
     if not isinstance(value, str) or not value:
         return None
-    try:
-        return Uid.parse(value).name
-    except DomainError:
-        return value
+    parsed = _parse(value)
+    return parsed.name if parsed is not None else value
 
 
 # --- schema --------------------------------------------------------------------------------
@@ -182,9 +195,8 @@ def incompatible_inputs(
     problems: list[Doc] = []
     for binding in sorted(consumes, key=lambda c: (str(c.get("input")), str(c.get("feature")))):
         training = str(binding["feature"])
-        try:
-            feature = Uid.parse(training)
-        except DomainError:
+        feature = _parse(training)
+        if feature is None:
             continue
         field = feature.field or ""
         version = feature.parent
@@ -204,10 +216,7 @@ def incompatible_inputs(
             if actual is None:
                 problem["reason"] = f"{serving_uid} has no feature {feature.field}"
             else:
-                target = Uid.parse(serving_uid)
-                problem["servingFeature"] = Uid.of(
-                    Kind.FEATURE, target.namespace, target.name, target.version, field
-                ).format()
+                problem["servingFeature"] = _feature_of(serving_uid, field)
                 problem["reason"] = f"dtype {dtype} became {actual}"
         problems.append(problem)
     return problems
