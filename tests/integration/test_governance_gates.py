@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import pytest
 
+from lineage_graph import resources
 from lineage_graph.api import create_app
 from lineage_graph.devstack._process import free_port
 from lineage_graph.domain import DeploymentInput, FeatureSetVersionInput, dataset_uid, snapshot_uid
-from lineage_graph.policy import PolicyEngine
+from lineage_graph.policy import PolicyEngine, PolicySet
 from lineage_graph.services import bootstrap
 from lineage_graph.services.catalog import CatalogService, Publication
 from lineage_graph.services.errors import PolicyDenied
@@ -225,6 +226,25 @@ async def test_publish_is_gated_by_the_schema_standards(
     assert schema[0]["actor"] == "alice"
     authz = [d for d in recorded if d["policy"] == "lineage_graph.authz"]
     assert [(d["allow"], d["action"]) for d in authz] == [(True, "publishFeatureSetVersion:write")]
+
+    response = await governed.post(
+        "/graphql",
+        json={
+            "query": "query($u: String!) { decisions(uid: $u) { policy policyRevision allow codes "
+            "violations { code entity } actor action inputHash } }",
+            "variables": {"u": "featureset:risk/profile@3"},
+        },
+    )
+    records = response.json()["data"]["decisions"]
+    schema_record = next(r for r in records if r["policy"] == "lineage_graph.schema")
+    assert schema_record["policyRevision"] == PolicySet.load(resources.policies_dir()).revision
+    assert (schema_record["allow"], schema_record["actor"], schema_record["action"]) == (
+        False,
+        "alice",
+        "publishFeatureSetVersion",
+    )
+    assert {v["code"] for v in schema_record["violations"]} == set(schema_record["codes"])
+    assert len(schema_record["inputHash"]) == 64
 
     good = [*FEATURES, {"name": "zip_code", "dtype": "STRING", "description": "Postal code of residence."}]
     accepted = await gql(governed, PUBLISH, i={**fsv, "features": good, "sources": [SOURCE]})
