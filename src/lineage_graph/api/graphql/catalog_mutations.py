@@ -15,15 +15,8 @@ import strawberry
 from lineage_graph import domain
 from lineage_graph.api.graphql.enums import Outcome
 from lineage_graph.api.graphql.errors import (
-    Conflict,
-    ContractViolation,
-    IncompatibleFeatures,
-    InvalidInput,
-    InvalidOperation,
-    NotFound,
-    PolicyDenied,
     PolicyFinding,
-    VersionNotMonotonic,
+    RefusalType,
     refusal,
 )
 from lineage_graph.api.graphql.inputs import (
@@ -56,6 +49,9 @@ from lineage_graph.services.catalog import MAX_BATCH
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Sequence
+
+    BatchCall = Callable[..., Awaitable[Sequence[services.Written[Any]]]]
+    """A catalog service method writing a list of inputs in one transaction: ``call(items, actor=...)``."""
 
 T = TypeVar("T")
 S = TypeVar("S")
@@ -122,39 +118,29 @@ class Approved:
     at: datetime = strawberry.field(description="When it was first approved.")
 
 
-_Refusals = (
-    InvalidInput
-    | NotFound
-    | Conflict
-    | ContractViolation
-    | VersionNotMonotonic
-    | IncompatibleFeatures
-    | InvalidOperation
-    | PolicyDenied
-)
-
 WriteResult = Annotated[
-    Written | _Refusals, strawberry.union("WriteResult", description="A write or a refusal.")
+    Written | RefusalType, strawberry.union("WriteResult", description="A write or a refusal.")
 ]
 BatchWriteResult = Annotated[
-    BatchWritten | _Refusals, strawberry.union("BatchWriteResult", description="A batch write or a refusal.")
+    BatchWritten | RefusalType,
+    strawberry.union("BatchWriteResult", description="A batch write or a refusal."),
 ]
 PublishResult = Annotated[
-    Published | _Refusals, strawberry.union("PublishResult", description="A publish or a refusal.")
+    Published | RefusalType, strawberry.union("PublishResult", description="A publish or a refusal.")
 ]
 ModelVersionResult = Annotated[
-    ModelVersionRegistered | _Refusals,
+    ModelVersionRegistered | RefusalType,
     strawberry.union("ModelVersionResult", description="A model version registered or a refusal."),
 ]
 DeployResult = Annotated[
-    Deployed | _Refusals, strawberry.union("DeployResult", description="A deployment or a refusal.")
+    Deployed | RefusalType, strawberry.union("DeployResult", description="A deployment or a refusal.")
 ]
 ApproveResult = Annotated[
-    Approved | _Refusals, strawberry.union("ApproveResult", description="An approval or a refusal.")
+    Approved | RefusalType, strawberry.union("ApproveResult", description="An approval or a refusal.")
 ]
 
 
-async def _attempt(work: Callable[[], Awaitable[T]]) -> T | Any:
+async def _attempt(work: Callable[[], Awaitable[T]]) -> T | RefusalType:
     try:
         return await work()
     except DomainError as e:
@@ -183,6 +169,29 @@ def _many(items: Sequence[S], convert: Callable[[S, str], T]) -> list[T]:
             details={"limit": MAX_BATCH, "count": len(items)},
         )
     return [convert(item, f"inputs[{i}]") for i, item in enumerate(items)]
+
+
+async def _write_one(
+    info: CtxInfo, call: BatchCall, convert: Callable[[S, str], T], value: S
+) -> Written | RefusalType:
+    """One input through a batch service method, as a `Written` or a refusal."""
+
+    async def work() -> Written:
+        written = await call([convert(value, "")], actor=info.context.actor)
+        return _written(written[0])
+
+    return await _attempt(work)
+
+
+async def _write_many(
+    info: CtxInfo, call: BatchCall, convert: Callable[[S, str], T], values: Sequence[S]
+) -> BatchWritten | RefusalType:
+    """Up to `MAX_BATCH` inputs in one transaction, as a `BatchWritten` or a refusal."""
+
+    async def work() -> BatchWritten:
+        return _batch(await call(_many(values, convert), actor=info.context.actor))
+
+    return await _attempt(work)
 
 
 def _list(value: list[str] | None) -> tuple[str, ...]:
@@ -297,97 +306,45 @@ def _deployment(value: DeployInput) -> domain.DeploymentInput:
 class CatalogMutation:
     @strawberry.mutation(description="Register or update a data source (idempotent on its OpenLineage name).")
     async def register_data_source(self, info: CtxInfo, input: DataSourceInput) -> WriteResult:
-        async def work() -> Written:
-            written = await info.context.catalog.register_data_sources(
-                [_data_source(input)], actor=info.context.actor
-            )
-            return _written(written[0])
-
-        return await _attempt(work)
+        return await _write_one(info, info.context.catalog.register_data_sources, _data_source, input)
 
     @strawberry.mutation(description=f"Register up to {MAX_BATCH} data sources in one transaction.")
     async def register_data_sources(self, info: CtxInfo, inputs: list[DataSourceInput]) -> BatchWriteResult:
-        async def work() -> BatchWritten:
-            models = _many(inputs, _data_source)
-            return _batch(await info.context.catalog.register_data_sources(models, actor=info.context.actor))
-
-        return await _attempt(work)
+        return await _write_many(info, info.context.catalog.register_data_sources, _data_source, inputs)
 
     @strawberry.mutation(description="Register an immutable snapshot of a data source.")
     async def register_dataset_snapshot(self, info: CtxInfo, input: DatasetSnapshotInput) -> WriteResult:
-        async def work() -> Written:
-            written = await info.context.catalog.register_dataset_snapshots(
-                [_snapshot(input)], actor=info.context.actor
-            )
-            return _written(written[0])
-
-        return await _attempt(work)
+        return await _write_one(info, info.context.catalog.register_dataset_snapshots, _snapshot, input)
 
     @strawberry.mutation(description=f"Register up to {MAX_BATCH} dataset snapshots in one transaction.")
     async def register_dataset_snapshots(
         self, info: CtxInfo, inputs: list[DatasetSnapshotInput]
     ) -> BatchWriteResult:
-        async def work() -> BatchWritten:
-            models = _many(inputs, _snapshot)
-            return _batch(
-                await info.context.catalog.register_dataset_snapshots(models, actor=info.context.actor)
-            )
-
-        return await _attempt(work)
+        return await _write_many(info, info.context.catalog.register_dataset_snapshots, _snapshot, inputs)
 
     @strawberry.mutation(description="Register or update a transform and what it reads and writes.")
     async def register_transform(self, info: CtxInfo, input: TransformInput) -> WriteResult:
-        async def work() -> Written:
-            written = await info.context.catalog.register_transforms(
-                [_transform(input)], actor=info.context.actor
-            )
-            return _written(written[0])
-
-        return await _attempt(work)
+        return await _write_one(info, info.context.catalog.register_transforms, _transform, input)
 
     @strawberry.mutation(description=f"Register up to {MAX_BATCH} transforms in one transaction.")
     async def register_transforms(self, info: CtxInfo, inputs: list[TransformInput]) -> BatchWriteResult:
-        async def work() -> BatchWritten:
-            requests = _many(inputs, _transform)
-            return _batch(await info.context.catalog.register_transforms(requests, actor=info.context.actor))
-
-        return await _attempt(work)
+        return await _write_many(info, info.context.catalog.register_transforms, _transform, inputs)
 
     @strawberry.mutation(description="Record (or update the state of) a run of a registered transform.")
     async def record_transform_run(self, info: CtxInfo, input: TransformRunInput) -> WriteResult:
-        async def work() -> Written:
-            written = await info.context.catalog.record_transform_runs(
-                [_run(input)], actor=info.context.actor
-            )
-            return _written(written[0])
-
-        return await _attempt(work)
+        return await _write_one(info, info.context.catalog.record_transform_runs, _run, input)
 
     @strawberry.mutation(description=f"Record up to {MAX_BATCH} transform runs in one transaction.")
     async def record_transform_runs(self, info: CtxInfo, inputs: list[TransformRunInput]) -> BatchWriteResult:
-        async def work() -> BatchWritten:
-            records = _many(inputs, _run)
-            return _batch(await info.context.catalog.record_transform_runs(records, actor=info.context.actor))
-
-        return await _attempt(work)
+        return await _write_many(info, info.context.catalog.record_transform_runs, _run, inputs)
 
     @strawberry.mutation(description="Register or update a feature set.")
     async def register_feature_set(self, info: CtxInfo, input: FeatureSetInput) -> WriteResult:
-        async def work() -> Written:
-            written = await info.context.catalog.register_feature_sets(
-                [_feature_set(input)], actor=info.context.actor
-            )
-            return _written(written[0])
-
-        return await _attempt(work)
+        return await _write_one(info, info.context.catalog.register_feature_sets, _feature_set, input)
 
     @strawberry.mutation(description=f"Register up to {MAX_BATCH} feature sets in one transaction.")
     async def register_feature_sets(self, info: CtxInfo, inputs: list[FeatureSetInput]) -> BatchWriteResult:
-        async def work() -> BatchWritten:
-            models = _many(inputs, _feature_set)
-            return _batch(await info.context.catalog.register_feature_sets(models, actor=info.context.actor))
-
-        return await _attempt(work)
+        return await _write_many(info, info.context.catalog.register_feature_sets, _feature_set, inputs)
 
     @strawberry.mutation(
         description="Publish an immutable feature-set version. The contract must match the schema "
@@ -416,19 +373,11 @@ class CatalogMutation:
 
     @strawberry.mutation(description="Register or update a model.")
     async def register_model(self, info: CtxInfo, input: ModelInput) -> WriteResult:
-        async def work() -> Written:
-            written = await info.context.catalog.register_models([_model(input)], actor=info.context.actor)
-            return _written(written[0])
-
-        return await _attempt(work)
+        return await _write_one(info, info.context.catalog.register_models, _model, input)
 
     @strawberry.mutation(description=f"Register up to {MAX_BATCH} models in one transaction.")
     async def register_models(self, info: CtxInfo, inputs: list[ModelInput]) -> BatchWriteResult:
-        async def work() -> BatchWritten:
-            models = _many(inputs, _model)
-            return _batch(await info.context.catalog.register_models(models, actor=info.context.actor))
-
-        return await _attempt(work)
+        return await _write_many(info, info.context.catalog.register_models, _model, inputs)
 
     @strawberry.mutation(
         description="Register an immutable model version: each input bound to one exact feature "
