@@ -60,18 +60,21 @@ class Graph:
     async def write(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
         return await self._execute(name, params, RoutingControl.WRITE)
 
-    async def read_values(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+    async def read_values(
+        self, name: str, params: Mapping[str, Any] | None = None, *, tx_timeout: float | None = None
+    ) -> list[Row]:
         """Like `read`, for queries returning only scalars, lists and maps (no nodes,
         relationships or paths): the rows are not walked to convert graph types, which is much
-        cheaper for large nested answers (compliance scans)."""
+        cheaper for large nested answers (compliance scans, traversals). `tx_timeout` (seconds)
+        replaces the default server-side transaction timeout for this call."""
         self.round_trips += 1
-        records, _, _ = await self.driver.execute_query(
-            self.queries[name].query(self.timeout),
+        records, _, keys = await self.driver.execute_query(
+            self.queries[name].query(self.timeout if tx_timeout is None else tx_timeout),
             dict(params or {}),
             routing_=RoutingControl.READ,
             database_=self.database,
         )
-        return [dict(zip(record.keys(), record.values(), strict=True)) for record in records]
+        return [dict(zip(keys, record, strict=True)) for record in records]
 
     async def _execute(
         self, name: str, params: Mapping[str, Any] | None, routing: RoutingControl

@@ -24,7 +24,6 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
-from neo4j import RoutingControl
 from neo4j.exceptions import ClientError, TransientError
 
 from lineage_graph.domain import ErrorCode, InvalidInput, Uid
@@ -37,7 +36,6 @@ if TYPE_CHECKING:
     from neo4j import AsyncTransaction
 
     from lineage_graph.graph import Graph
-    from lineage_graph.graph.database import Row
 
 MAX_DEPTH: Final = 20
 """The literal cap of the Cypher walks (``*1..20``); a requested depth must not exceed it."""
@@ -277,7 +275,7 @@ class LineageService:
         if extension is not None:
             name = extension.query
             params |= extension.params
-        rows = await read(self.graph, name, params, tx_timeout=max(tx_timeout, 0.001))
+        rows = await self.graph.read_values(name, params, tx_timeout=max(tx_timeout, 0.001))
         if not rows:
             raise NotFound([root])
         row = rows[0]
@@ -363,19 +361,6 @@ def _known(edge: LineageEdge, distance: Mapping[str, int], root: str) -> bool:
     return (edge.source == root or edge.source in distance) and (
         edge.target == root or edge.target in distance
     )
-
-
-async def read(graph: Graph, name: str, params: Mapping[str, Any], *, tx_timeout: float) -> list[Row]:
-    """`Graph.read` with its own server-side transaction timeout (seconds)."""
-    graph.round_trips += 1
-    records, _, keys = await graph.driver.execute_query(
-        graph.queries[name].query(tx_timeout),
-        dict(params),
-        routing_=RoutingControl.READ,
-        database_=graph.database,
-    )
-    # record.data() would walk every nested list again; the values are plain already.
-    return [dict(zip(keys, record, strict=True)) for record in records]
 
 
 async def _in_read_transaction(
