@@ -6,6 +6,7 @@ CACHE := $(or $(LINEAGE_GRAPH_CACHE_DIR),$(HOME)/.cache/lineage-graph)
 OPA := $(CACHE)/bin/opa
 REGAL := $(CACHE)/bin/regal
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 .PHONY: install provision up test lint typecheck policy-check pytest bench clean
 
@@ -39,8 +40,9 @@ policy-check: provision
 pytest: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Every scenario at 100k plus the scaling curve at 10k; writes bench/results/latest.json.
 bench: provision
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -10,6 +10,7 @@ features from several feature sets. The same seed always yields the same catalog
 from __future__ import annotations
 
 import random
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,21 @@ CLASSIFICATIONS = ("PUBLIC", "INTERNAL", "INTERNAL", "CONFIDENTIAL", "PII")
 ENVIRONMENTS = ("dev", "staging", "prod")
 
 SCALES = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
+
+# The edge types a lineage walk follows (cypher/lineage/downstream.cypher), dependent → dependency.
+LINEAGE_EDGES = frozenset(
+    (
+        "READS",
+        "PRODUCED_BY",
+        "SNAPSHOT_OF",
+        "DEFINED_IN",
+        "DERIVED_FROM",
+        "USES",
+        "CONSUMES",
+        "SERVES",
+        "SERVES_FROM",
+    )
+)
 
 
 @dataclass
@@ -107,6 +123,48 @@ class Catalog:
             out["SERVES_FROM"] += [(d["uid"], v) for v in d["servesFrom"]]
         return out
 
+    def dependents(self) -> dict[str, list[str]]:
+        """For each uid, the nodes with a lineage edge to it (what depends on it directly)."""
+        out: dict[str, list[str]] = {}
+        for rel_type, pairs in self.edges().items():
+            if rel_type in LINEAGE_EDGES:
+                for dependent, dependency in pairs:
+                    out.setdefault(dependency, []).append(dependent)
+        return out
+
+    def downstream(
+        self, uid: str, depth: int, dependents: dict[str, list[str]] | None = None
+    ) -> dict[str, int]:
+        """Every node depending on ``uid`` within ``depth`` lineage edges, with its distance (the
+        root excluded): what ``lineage(direction: DOWNSTREAM)`` returns, computed without Neo4j."""
+        graph = dependents if dependents is not None else self.dependents()
+        seen = {uid: 0}
+        queue = deque([uid])
+        while queue:
+            node = queue.popleft()
+            if seen[node] >= depth:
+                continue
+            for nxt in graph.get(node, ()):
+                if nxt not in seen:
+                    seen[nxt] = seen[node] + 1
+                    queue.append(nxt)
+        del seen[uid]
+        return seen
+
+    def root_near(self, size: int, depth: int, candidates: int = 200) -> tuple[str, int]:
+        """The source (hubs first, then the first ``candidates`` others) whose downstream subgraph
+        within ``depth`` is nearest ``size`` nodes, root included; ties go to the earlier one."""
+        graph = self.dependents()
+        pool = list(dict.fromkeys([*self.hubs, *(s["uid"] for s in self.sources[:candidates])]))
+        sized = [(uid, len(self.downstream(uid, depth, graph)) + 1) for uid in pool]
+        return min(sized, key=lambda item: abs(item[1] - size))
+
+    def prod_deployment(self) -> str:
+        """The prod deployment whose model version has the most inputs (the largest manifest)."""
+        inputs = {m["uid"]: len(m["inputs"]) for m in self.model_versions}
+        prod = [d for d in self.deployments if d["environment"] == "prod"]
+        return max(prod, key=lambda d: (inputs[d["modelVersion"]], d["uid"]))["uid"]
+
 
 def _uid(
     kind: Kind, namespace: str, name: str, version: int | str | None = None, field_: str | None = None
@@ -115,7 +173,8 @@ def _uid(
 
 
 def generate(nodes: int, seed: int = 42) -> Catalog:
-    """A catalog of about ``nodes`` nodes (features are ~45% of them, as in real stores)."""
+    """A catalog of about ``nodes`` nodes; features are ~70% of them (each feature-set version
+    repeats its schema's features)."""
     rng = random.Random(seed)
     cat = Catalog(seed=seed)
     unit = max(nodes // 82, 1)

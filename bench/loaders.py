@@ -1,8 +1,14 @@
-"""Write a generated catalog straight into Neo4j with raw batched Cypher (baselines)."""
+"""Write a generated catalog straight into Neo4j with raw batched Cypher (baselines).
+
+The rows go through the product's own statements (`cypher/catalog/upsert_nodes` and
+`cypher/catalog/merge_edges`) without the service layer: no validation, no reads, no audit
+events. So a baseline writes exactly the nodes and edges the API would.
+"""
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from lineage_graph.domain import Kind
@@ -12,6 +18,7 @@ if TYPE_CHECKING:
     from lineage_graph.graph import Graph
 
 BATCH = 5_000
+ACTOR = "bench"
 
 _LABELS = {
     "sources": Kind.SOURCE,
@@ -26,7 +33,7 @@ _LABELS = {
     "evaluations": Kind.EVALUATION,
     "deployments": Kind.DEPLOYMENT,
 }
-_SKIP = {"uid", "namespace", "name"}
+_SKIP = {"uid"}
 
 
 def _scalar(value: Any) -> Any:
@@ -35,33 +42,30 @@ def _scalar(value: Any) -> Any:
     return value
 
 
-def node_rows(rows: list[Row]) -> list[dict[str, Any]]:
+def node_rows(rows: list[Row], kind: Kind) -> list[dict[str, Any]]:
+    """`catalog/upsert_nodes` rows ``{uid, kind, props}`` for generated rows of one kind."""
     out = []
     for row in rows:
         props = {k: _scalar(v) for k, v in row.items() if k not in _SKIP and v is not None}
-        out.append(
-            {
-                "uid": row["uid"],
-                "namespace": row.get("namespace", ""),
-                "name": row.get("name", row["uid"]),
-                "props": props,
-            }
-        )
+        props.setdefault("namespace", "")
+        props.setdefault("name", row["uid"])
+        out.append({"uid": row["uid"], "kind": kind.value, "props": props})
     return out
 
 
 async def load_raw(graph: Graph, catalog: Catalog, batch: int = BATCH) -> tuple[int, int]:
     """Every node then every edge, ``batch`` rows per transaction; returns (nodes, edges)."""
     nodes = edges = 0
+    now = datetime.now(UTC)
     for table, rows in catalog.tables().items():
-        label = _LABELS[table].value
-        converted = node_rows(rows)
+        converted = node_rows(rows, _LABELS[table])
         for i in range(0, len(converted), batch):
-            result = await graph.write("bench/load_nodes", {"label": label, "rows": converted[i : i + batch]})
-            nodes += int(result[0]["count"])
+            params = {"rows": converted[i : i + batch], "now": now, "actor": ACTOR, "seq": None, "head": None}
+            result = await graph.write("catalog/upsert_nodes", params)
+            nodes += int(result[0]["written"])
     for rel_type, pairs in catalog.edges().items():
-        rows_ = [{"from": a, "to": b} for a, b in pairs]
+        rows_ = [{"from": a, "to": b, "type": rel_type, "props": {}} for a, b in pairs]
         for i in range(0, len(rows_), batch):
-            result = await graph.write("bench/load_edges", {"type": rel_type, "rows": rows_[i : i + batch]})
-            edges += int(result[0]["count"])
+            result = await graph.write("catalog/merge_edges", {"rows": rows_[i : i + batch], "now": now})
+            edges += int(result[0]["created"])
     return nodes, edges

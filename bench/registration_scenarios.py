@@ -2,8 +2,9 @@
 
 Both sides write disjoint halves of the generated sources into the same database, in batches
 of the same size, one transaction per batch. The raw side runs the product's own node upsert
-(`cypher/catalog/upsert_nodes`) with the same properties, so the ratio is the cost of the
-service layer: validation, immutability checks, audit events and HTTP.
+(`cypher/catalog/upsert_nodes`, without audit events) with the same properties, so the ratio is
+the cost of the service layer: HTTP and GraphQL, authorisation and its decision record,
+validation, the read for the immutability check, and the audit events.
 """
 
 from __future__ import annotations
@@ -96,7 +97,8 @@ async def bulk_registration(ctx: Context) -> list[Figure]:
                 rows = [_raw_row(r) for r in raw_rows[i : i + BATCH]]
                 started = time.perf_counter()
                 await graph.write(
-                    "catalog/upsert_nodes", {"rows": rows, "now": datetime.now(UTC), "actor": "bench"}
+                    "catalog/upsert_nodes",
+                    {"rows": rows, "now": datetime.now(UTC), "actor": "bench", "seq": None, "head": None},
                 )
                 raw_time = time.perf_counter() - started
                 if not warm:

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from bench.harness import Figure, peak_rss_mb
+from bench.harness import Figure
 from bench.loaders import load_raw
 from lineage_graph import resources
 from lineage_graph.graph import Graph, QueryLibrary
@@ -48,25 +48,38 @@ async def raw_load(ctx: Context) -> list[Figure]:
             unit="rows/s",
             repetitions=1,
             throughput=(nodes + edges) / elapsed,
-            api_peak_rss_mb=peak_rss_mb(ctx.stack.api_pid),
-            notes={"nodes": nodes, "edges": edges, "seconds": round(elapsed, 1)},
+            notes={"nodes": nodes, "edges": edges, "rows": nodes + edges, "seconds": round(elapsed, 1)},
         )
     ]
 
 
 def _registry() -> dict[str, Callable[[Context], Awaitable[list[Figure]]]]:
+    """Every scenario, in the order a full run takes them: the load, the reads of the generated
+    catalog, then the scenarios that write more into it."""
     from bench.governance_scenarios import compliance_scan  # noqa: PLC0415 - avoids an import cycle
     from bench.ingest_scenarios import openlineage_ingest  # noqa: PLC0415
-    from bench.lineage_scenarios import downstream_impact  # noqa: PLC0415
+    from bench.lineage_scenarios import (  # noqa: PLC0415
+        downstream_impact,
+        lineage_subgraph,
+        reproduction_manifest,
+    )
+    from bench.nested_scenarios import nested_graphql  # noqa: PLC0415
     from bench.registration_scenarios import bulk_registration  # noqa: PLC0415
 
     return {
-        "bulk_registration": bulk_registration,
-        "compliance_scan": compliance_scan,
-        "downstream_impact": downstream_impact,
-        "openlineage_ingest": openlineage_ingest,
         "raw_load": raw_load,
+        "downstream_impact": downstream_impact,
+        "lineage_subgraph": lineage_subgraph,
+        "reproduction_manifest": reproduction_manifest,
+        "compliance_scan": compliance_scan,
+        "nested_graphql": nested_graphql,
+        "bulk_registration": bulk_registration,
+        "openlineage_ingest": openlineage_ingest,
     }
 
 
 SCENARIOS = _registry()
+
+# Run at every scale of a scaling curve (traversals, scans and the load they need); the others
+# run at the largest scale only.
+CURVE = ("raw_load", "downstream_impact", "lineage_subgraph", "reproduction_manifest", "compliance_scan")

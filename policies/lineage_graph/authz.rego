@@ -1,8 +1,9 @@
 # METADATA
 # title: Authorization
 # description: >-
-#   Who may read, write, deprecate, deploy, promote, approve, audit or administer
-#   a resource, by role and namespace. Deny by default: an action is allowed only
+#   Who may read, write, ingest (REST OpenLineage and MLflow webhooks), deprecate,
+#   deploy, promote, approve, audit or administer a resource, by role and
+#   namespace. Deny by default: an action is allowed only
 #   when one of the principal's role bindings grants it, in the resource's
 #   namespace or in every namespace ("*"). The role to actions matrix is
 #   data.lineage_graph.config.roles.

@@ -40,6 +40,20 @@ test_editor_may_not_write_in_other_namespace if {
 	}]
 }
 
+test_ingest_is_for_editors_and_admins_in_the_namespace if {
+	authz.decision.allow with input as _request([{"role": "editor", "namespace": "risk"}], "ingest")
+	authz.decision.allow with input as _request([{"role": "admin", "namespace": "*"}], "ingest")
+	viewer := authz.decision with input as _request([{"role": "viewer", "namespace": "risk"}], "ingest")
+	viewer.violations == [{
+		"code": "AUTHZ_DENIED",
+		"message": "alice may not ingest featureset:risk/customer_profile@3 in namespace risk.",
+		"entity": "featureset:risk/customer_profile@3",
+		"remediation": "Ask an admin for one of the roles admin, editor, owner in namespace risk.",
+	}]
+	elsewhere := authz.decision with input as _request([{"role": "editor", "namespace": "fraud"}], "ingest")
+	not elsewhere.allow
+}
+
 test_role_matrix_is_respected if {
 	every role, actions in _matrix {
 		every action in actions {
@@ -59,11 +73,11 @@ test_roles_do_not_grant_more_than_the_matrix if {
 
 _matrix := {
 	"viewer": {"read"},
-	"editor": {"read", "write"},
-	"owner": {"read", "write", "deprecate", "deploy", "promote"},
+	"editor": {"read", "write", "ingest"},
+	"owner": {"read", "write", "ingest", "deprecate", "deploy", "promote"},
 	"approver": {"read", "approve"},
 	"auditor": {"read", "audit"},
-	"admin": {"read", "write", "deprecate", "deploy", "promote", "approve", "audit", "admin"},
+	"admin": {"read", "write", "ingest", "deprecate", "deploy", "promote", "approve", "audit", "admin"},
 }
 
 test_no_roles_is_denied if {

@@ -5,7 +5,8 @@
 #   next environment in order, the candidate's evaluation is not worse than its
 #   baseline beyond the tolerance, the serving features are compatible with the
 #   training ones, enough principals other than the author approved it for its
-#   risk tier, it uses no feature-set version past its sunset, and its lineage is
+#   risk tier where the environment requires reviews (review_required_environments:
+#   prod), it uses no feature-set version past its sunset, and its lineage is
 #   complete where the environment requires it.
 # custom:
 #   codes:
@@ -42,7 +43,9 @@
 #       meaning: The model's riskTier is missing or not in reviews_required.
 #     PROMOTION_INSUFFICIENT_APPROVALS:
 #       severity: violation
-#       meaning: Fewer distinct principals other than the author approved than the risk tier requires.
+#       meaning: >-
+#         The target is in review_required_environments and fewer distinct principals
+#         other than the author approved than the risk tier requires (reviews_required).
 #     PROMOTION_PAST_SUNSET_FEATURE:
 #       severity: violation
 #       meaning: The model version uses a feature-set version that is past its sunset or retired.
@@ -340,6 +343,8 @@ _unknown_risk_tier(doc, cfg) := {lib.finding("PROMOTION_UNKNOWN_RISK_TIER", mess
 }
 
 _insufficient_approvals(doc, cfg) := {lib.finding("PROMOTION_INSUFFICIENT_APPROVALS", message, _uid(doc), remediation) |
+	target := lib.text_at(doc, "toEnvironment")
+	target in cfg.review_required_environments
 	tier := doc.modelVersion.riskTier
 	required := cfg.reviews_required[tier]
 	author := lib.text_at(doc, ["modelVersion", "createdBy"])
@@ -350,8 +355,8 @@ _insufficient_approvals(doc, cfg) := {lib.finding("PROMOTION_INSUFFICIENT_APPROV
 	}
 	count(approvers) < required
 	message := sprintf(
-		"%s (%s risk) has %d approval(s) from principals other than its author %s; %d required.",
-		[_uid(doc), tier, count(approvers), author, required],
+		"%s (%s risk) has %d approval(s) from principals other than its author %s; %d required in %s.",
+		[_uid(doc), tier, count(approvers), author, required, target],
 	)
 	remediation := sprintf("Get %d more approval(s) from reviewers other than %s.", [required - count(approvers), author])
 }

@@ -211,6 +211,23 @@ test_approvals_by_risk_tier if {
 	_decide(object.union(high, {"approvals": [{"principal": "bob"}, {"principal": "carol"}]})).allow
 }
 
+test_approvals_are_required_only_before_prod if {
+	high := _with({"modelVersion": object.union(_model_version, {"riskTier": "HIGH"}), "approvals": []})
+	_decide(object.union(high, {"fromEnvironment": null, "toEnvironment": "dev"})).allow
+	_decide(object.union(high, {"fromEnvironment": "dev", "toEnvironment": "staging"})).allow
+	_violation_codes(high) == {"PROMOTION_INSUFFICIENT_APPROVALS"}
+}
+
+test_review_required_environments_come_from_data if {
+	high := _with({
+		"modelVersion": object.union(_model_version, {"riskTier": "HIGH"}),
+		"fromEnvironment": "dev", "toEnvironment": "staging", "approvals": [],
+	})
+	staging_too := ["staging", "prod"]
+	_violation_codes(high) == {"PROMOTION_INSUFFICIENT_APPROVALS"} with config.review_required_environments as staging_too
+	_decide(_with({"approvals": []})).allow with config.review_required_environments as []
+}
+
 test_author_and_repeated_approvals_do_not_count if {
 	high := _with({
 		"modelVersion": object.union(_model_version, {"riskTier": "HIGH"}),
@@ -219,7 +236,10 @@ test_author_and_repeated_approvals_do_not_count if {
 	decision := _decide(high)
 	decision.violations == [{
 		"code": "PROMOTION_INSUFFICIENT_APPROVALS",
-		"message": "model:risk/m@7 (HIGH risk) has 1 approval(s) from principals other than its author alice; 2 required.",
+		"message": concat("", [
+			"model:risk/m@7 (HIGH risk) has 1 approval(s) from principals other than its author alice; ",
+			"2 required in prod.",
+		]),
 		"entity": "model:risk/m@7",
 		"remediation": "Get 1 more approval(s) from reviewers other than alice.",
 	}]
@@ -362,7 +382,7 @@ test_batch_in_order_with_shared_fields if {
 	decisions := promotion.batch with input as object.union(shared, {"items": [
 		{"modelVersion": _model_version, "fromEnvironment": "staging", "toEnvironment": "prod"},
 		{"modelVersion": _model_version, "fromEnvironment": "dev", "toEnvironment": "prod"},
-		{"modelVersion": _model_version, "fromEnvironment": "dev", "toEnvironment": "staging", "approvals": []},
+		{"modelVersion": _model_version, "fromEnvironment": "staging", "toEnvironment": "prod", "approvals": []},
 		{"modelVersion": _model_version, "toEnvironment": "dev", "now": "2026-01-01T00:00:00Z"},
 	]})
 	[decision.allow | some decision in decisions] == [true, false, false, true]

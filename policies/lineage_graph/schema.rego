@@ -77,21 +77,22 @@ codes := [entry.annotations.custom.codes |
 # title: Evaluate
 # description: >-
 #   The decision for one document {featureSetVersion} under cfg (the shape of
-#   data.lineage_graph.config). decision and batch both call it.
-evaluate(doc, cfg) := lib.decision(_violations(doc, cfg), set())
+#   data.lineage_graph.config). decision and batch both call it. Written for
+#   batches of thousands: each feature's name, label and entity are derived once,
+#   the checks read them without helper calls, and a well-formed document skips
+#   the input checks after one pass.
+evaluate(doc, cfg) := lib.decision(_invalid(doc) | _findings(doc, cfg), set())
 
-_violations(doc, cfg) := union({
-	_invalid(doc),
-	_missing_owner(doc),
-	_no_features(doc),
-	_names_not_snake_case(doc),
-	_duplicate_names(doc),
-	_dtypes_not_allowed(doc, cfg),
-	_missing_descriptions(doc),
-	_pii_not_tagged(doc),
-})
+# Input checks
 
-_invalid(doc) := {lib.finding("SCHEMA_INVALID_INPUT", message, entity, remediation) |
+_invalid(doc) := set() if {
+	version := doc.featureSetVersion
+	lib.text(version.uid)
+	is_array(version.features)
+	every feature in version.features {
+		is_object(feature)
+	}
+} else := {lib.finding("SCHEMA_INVALID_INPUT", message, entity, remediation) |
 	some message in _input_errors(doc)
 	entity := lib.text_at(doc, ["featureSetVersion", "uid"])
 	remediation := "Send {featureSetVersion: {uid, owner, classification, features: [...]}} (docs/policies.md)."
@@ -130,67 +131,109 @@ _feature_errors(doc) := {sprintf("featureSetVersion.features[%d] is not an objec
 	not is_object(feature)
 }
 
-_missing_owner(doc) := {lib.finding("SCHEMA_MISSING_OWNER", message, version.uid, remediation) |
-	version := _version(doc)
-	lib.text_at(version, "owner") == ""
+# Standards, once the version has a uid: findings about a version without one would mislead.
+
+_findings(doc, cfg) := union({
+	_missing_owner(version),
+	_no_features(version),
+	_duplicate_names(version.uid, features),
+	_feature_findings(version, features, cfg),
+}) if {
+	version := doc.featureSetVersion
+	is_object(version)
+	lib.text(version.uid)
+	features := [feature | some feature in lib.array_at(version, "features"); is_object(feature)]
+} else := set()
+
+_missing_owner(version) := {lib.finding("SCHEMA_MISSING_OWNER", message, version.uid, remediation) |
+	not lib.text(object.get(version, "owner", null))
 	message := sprintf("Feature set of %s has no owner.", [version.uid])
 	remediation := "Set the feature set's owner (a team or principal) before publishing."
 }
 
-_no_features(doc) := {lib.finding("SCHEMA_NO_FEATURES", message, version.uid, "Add at least one feature.") |
-	version := _version(doc)
+_no_features(version) := {lib.finding("SCHEMA_NO_FEATURES", message, version.uid, "Add at least one feature.") |
 	count(lib.array_at(version, "features")) == 0
 	message := sprintf("%s has no features.", [version.uid])
 }
 
-_names_not_snake_case(doc) := {lib.finding("SCHEMA_NAME_NOT_SNAKE_CASE", message, entity, remediation) |
-	some feature in _features(doc)
-	entity := _feature_uid(doc, feature)
-	not _snake_case(_name(feature))
-	message := sprintf("Feature name %s is not snake_case.", [_label(_name(feature))])
-	remediation := sprintf("Rename it to snake_case, e.g. %s.", [_suggestion(_name(feature))])
-}
-
-_duplicate_names(doc) := {lib.finding("SCHEMA_DUPLICATE_FEATURE_NAME", message, version.uid, remediation) |
-	version := _version(doc)
-	names := [_name(feature) | some feature in _features(doc)]
+# Names are counted through a set: only a version whose names are not all distinct pays for
+# finding which ones repeat.
+_duplicate_names(version_uid, features) := set() if {
+	names := [object.get(feature, "name", null) | some feature in features]
+	count(names) == count({name | some name in names})
+} else := {lib.finding("SCHEMA_DUPLICATE_FEATURE_NAME", message, version_uid, remediation) |
+	names := [object.get(feature, "name", null) | some feature in features]
 	some name in {name | some name in names}
 	count([name | some other in names; other == name]) > 1
-	message := sprintf("%s has more than one feature named %s.", [version.uid, _label(name)])
+	message := sprintf("%s has more than one feature named %s.", [version_uid, _label(name)])
 	remediation := "Give every feature of the version its own name."
 }
 
-_dtypes_not_allowed(doc, cfg) := {lib.finding("SCHEMA_DTYPE_NOT_ALLOWED", message, entity, remediation) |
-	some feature in _features(doc)
-	entity := _feature_uid(doc, feature)
-	dtype := object.get(feature, "dtype", null)
-	not dtype in cfg.allowed_dtypes
-	message := sprintf("Feature %s has the dtype %s, which is not allowed.", [_label(_name(feature)), _label(dtype)])
-	remediation := sprintf("Use one of %s.", [lib.enumeration(cfg.allowed_dtypes)])
+# The checks of every feature. Findings are built inline (no helper calls per feature): a
+# scan judges thousands of versions of ten-odd features each.
+_feature_findings(version, features, cfg) := union({
+	{{"code": "SCHEMA_NAME_NOT_SNAKE_CASE", "message": message, "entity": entity, "remediation": remediation} |
+		some [_, name, label, entity, false] in views
+		message := concat("", ["Feature name ", label, " is not snake_case."])
+		remediation := concat("", ["Rename it to snake_case, e.g. ", _suggestion(name), "."])
+	},
+	{{"code": "SCHEMA_DTYPE_NOT_ALLOWED", "message": message, "entity": entity, "remediation": remediation} |
+		some [feature, _, label, entity, _] in views
+		dtype := object.get(feature, "dtype", null)
+		not dtype in cfg.allowed_dtypes
+		message := sprintf("Feature %s has the dtype %s, which is not allowed.", [label, _label(dtype)])
+		remediation := sprintf("Use one of %s.", [lib.enumeration(cfg.allowed_dtypes)])
+	},
+	{{"code": "SCHEMA_MISSING_DESCRIPTION", "message": message, "entity": entity, "remediation": remediation} |
+		some [feature, _, label, entity, _] in views
+		description := object.get(feature, "description", null)
+
+		# The description as text ("" unless it is a string), blank or not.
+		trim_space(object.get({"string": description}, type_name(description), "")) == ""
+		message := concat("", ["Feature ", label, " has no description."])
+		remediation := "Describe what the feature measures, its unit and its window."
+	},
+	_pii_not_tagged(version, views),
+}) if {
+	views := _views(version.uid, features)
 }
 
-_missing_descriptions(doc) := {lib.finding("SCHEMA_MISSING_DESCRIPTION", message, entity, remediation) |
-	some feature in _features(doc)
-	entity := _feature_uid(doc, feature)
-	lib.text_at(feature, "description") == ""
-	message := sprintf("Feature %s has no description.", [_label(_name(feature))])
-	remediation := "Describe what the feature measures, its unit and its window."
-}
+# Each feature as [feature, name, label, entity, snake_case], derived once for every check.
+# When every feature has a uid and a name (text), each is its own label and entity.
+_views(version_uid, features) := views if {
+	views := [[feature, name, name, uid, regex.match(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`, name)] |
+		some feature in features
+		uid := feature.uid
+		is_string(uid)
+		trim_space(uid) != ""
+		name := feature.name
+		is_string(name)
+		trim_space(name) != ""
+	]
+	count(views) == count(features)
+} else := [[feature, name, _label(name), _feature_uid(version_uid, feature), _snake_case(name)] |
+	some feature in features
+	name := object.get(feature, "name", null)
+]
 
-_pii_not_tagged(doc) := {lib.finding("SCHEMA_PII_NOT_TAGGED", message, _feature_uid(doc, feature), remediation) |
-	lib.value_at(_version(doc), "classification") != "PII"
-	some feature in _features(doc)
-	sources := {_source_label(source) |
-		some source in lib.array_at(feature, "derivedFrom")
-		source.classification == "PII"
-	}
-	count(sources) > 0
+_pii_not_tagged(version, views) := {finding |
+	object.get(version, "classification", null) != "PII"
+	some [feature, _, label, entity, _] in views
+	derived := object.get(feature, "derivedFrom", null)
+	is_array(derived)
+	pii := [source | some source in derived; source.classification == "PII"]
+	count(pii) > 0
 	not _tagged_pii(feature)
-	message := sprintf(
-		"Feature %s is derived from the PII source(s) %s but is not tagged pii.",
-		[_label(_name(feature)), lib.enumeration(sources)],
-	)
-	remediation := "Tag the feature pii, or classify the whole version PII."
+	sources := {_source_label(source) | some source in pii}
+	finding := {
+		"code": "SCHEMA_PII_NOT_TAGGED",
+		"message": sprintf(
+			"Feature %s is derived from the PII source(s) %s but is not tagged pii.",
+			[label, concat(", ", sort(sources))],
+		),
+		"entity": entity,
+		"remediation": "Tag the feature pii, or classify the whole version PII.",
+	}
 }
 
 _tagged_pii(feature) if {
@@ -199,24 +242,14 @@ _tagged_pii(feature) if {
 	lower(tag) == "pii"
 }
 
-_version(doc) := doc.featureSetVersion if {
-	is_object(doc.featureSetVersion)
-	lib.uid(doc.featureSetVersion) != ""
-}
-
-_features(doc) := [feature | some feature in lib.array_at(_version(doc), "features"); is_object(feature)]
-
 # A feature's own uid, or its version's uid when the input gives none.
-_feature_uid(doc, feature) := feature.uid if {
+_feature_uid(version_uid, feature) := feature.uid if {
 	lib.text(feature.uid)
-} else := _version(doc).uid
+} else := version_uid
 
-_name(feature) := object.get(feature, "name", null)
+_snake_case(name) := regex.match(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`, name) if is_string(name)
 
-_snake_case(name) if {
-	is_string(name)
-	regex.match(`^[a-z][a-z0-9]*(_[a-z0-9]+)*$`, name)
-}
+else := false
 
 _source_label(source) := source.uid if {
 	lib.text(source.uid)

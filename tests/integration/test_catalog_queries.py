@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -188,3 +189,143 @@ async def test_search_paginates_with_cursors(client: httpx.AsyncClient, graph: G
     assert (await errors(client, query, t=None, k=None, a="bogus"))[0]["extensions"][
         "code"
     ] == "INVALID_VALUE"
+
+
+JAN, FEB, MAR, APR, MAY = (datetime(2026, m, 1, 9, 0, tzinfo=UTC) for m in range(1, 6))
+HISTORY = """query($u: String!, $a: DateTime) {
+  history(uid: $u, asOf: $a) {
+    entity { uid }
+    versions {
+      version { uid ... on FeatureSetVersion { status sunsetAt } ... on ModelVersion { status sunsetAt } }
+      events { action at }
+    }
+    events { action }
+  }
+}"""
+
+
+def at(moment: datetime) -> Any:
+    """A clock stuck at `moment`: every write of the service stamps it."""
+    return lambda: moment
+
+
+async def dated_catalog(graph: Graph) -> None:
+    """Feature set ns/fs registered in January; v1 published in February, v2 in March; v1 deprecated
+    in April (sunset in June, replaced by v2) and again in May (sunset moved to July). Model ns/m
+    registered in January, its version 1 in February, deprecated in April."""
+    features = [{"name": "a", "dtype": "INT64"}]
+    await CatalogService(graph, clock=at(JAN)).register_feature_sets(
+        [FeatureSetInput(namespace="ns", name="fs", owner="team:ns/t")], actor="t"
+    )
+    await CatalogService(graph, clock=at(JAN)).register_models(
+        [ModelInput(namespace="ns", name="m", risk_tier=RiskTier.LOW, owner="team:ns/t")], actor="t"
+    )
+    for version, moment in [(1, FEB), (2, MAR)]:
+        published = FeatureSetVersionInput.model_validate(
+            {
+                "namespace": "ns",
+                "name": "fs",
+                "version": version,
+                "contract": "1.0.0",
+                "features": features,
+            }
+        )
+        await CatalogService(graph, clock=at(moment)).publish_feature_set_version(
+            Publication(published), actor="t"
+        )
+    mv = ModelVersionInput.model_validate(
+        {
+            "namespace": "ns",
+            "name": "m",
+            "version": 1,
+            "artifactUri": "s3://m/1",
+            "inputs": [{"input": "a", "feature": "feature:ns/fs@1#a"}],
+        }
+    )
+    await CatalogService(graph, clock=at(FEB)).register_model_version(ModelVersionRegistration(mv), actor="t")
+    april = CatalogService(graph, clock=at(APR))
+    await april.deprecate(
+        "featureset:ns/fs@1",
+        actor="t",
+        sunset_at=datetime(2026, 6, 1, tzinfo=UTC),
+        replacement="featureset:ns/fs@2",
+    )
+    await april.deprecate("model:ns/m@1", actor="t", sunset_at=datetime(2026, 6, 1, tzinfo=UTC))
+    await CatalogService(graph, clock=at(MAY)).deprecate(
+        "featureset:ns/fs@1",
+        actor="t",
+        sunset_at=datetime(2026, 7, 1, tzinfo=UTC),
+        replacement="featureset:ns/fs@2",
+    )
+
+
+def lifecycle(history: dict[str, Any]) -> list[tuple[str, str, str | None, list[str]]]:
+    return [
+        (
+            v["version"]["uid"],
+            v["version"]["status"],
+            v["version"]["sunsetAt"],
+            [e["action"] for e in v["events"]],
+        )
+        for v in history["versions"]
+    ]
+
+
+async def test_history_as_of_shows_the_versions_and_statuses_of_that_time(
+    client: httpx.AsyncClient, graph: Graph
+) -> None:
+    await dated_catalog(graph)
+    fs1, fs2 = "featureset:ns/fs@1", "featureset:ns/fs@2"
+
+    async def history(uid: str, as_of: datetime | str | None) -> dict[str, Any]:
+        when = as_of.isoformat() if isinstance(as_of, datetime) else as_of
+        return dict((await gql(client, HISTORY, u=uid, a=when))["history"])
+
+    now = await history("featureset:ns/fs", None)
+    assert lifecycle(now) == [
+        (fs2, "ACTIVE", None, ["publishFeatureSetVersion"]),
+        (
+            fs1,
+            "DEPRECATED",
+            "2026-07-01T00:00:00+00:00",
+            ["publishFeatureSetVersion", "deprecate", "deprecate"],
+        ),
+    ]
+    assert now["events"] == [{"action": "registerFeatureSet"}]
+    assert await history("featureset:ns/fs", datetime(2030, 1, 1, tzinfo=UTC)) == now
+
+    assert lifecycle(await history("featureset:ns/fs", FEB + timedelta(days=1))) == [
+        (fs1, "ACTIVE", None, ["publishFeatureSetVersion"])
+    ]
+    assert lifecycle(await history("featureset:ns/fs", MAR)) == [
+        (fs2, "ACTIVE", None, ["publishFeatureSetVersion"]),
+        (fs1, "ACTIVE", None, ["publishFeatureSetVersion"]),
+    ]
+    april = await history(fs1, APR + timedelta(days=1))
+    assert april["entity"] == {"uid": "featureset:ns/fs"}
+    assert lifecycle(april)[1] == (
+        fs1,
+        "DEPRECATED",
+        "2026-06-01T00:00:00+00:00",
+        ["publishFeatureSetVersion", "deprecate"],
+    )
+    assert [e["at"] for e in april["versions"][1]["events"]] == [FEB.isoformat(), APR.isoformat()]
+    assert lifecycle(await history("model:ns/m", MAR)) == [
+        ("model:ns/m@1", "ACTIVE", None, ["registerModelVersion"])
+    ]
+    assert lifecycle(await history("model:ns/m", MAY)) == [
+        ("model:ns/m@1", "DEPRECATED", "2026-06-01T00:00:00+00:00", ["registerModelVersion", "deprecate"])
+    ]
+
+    before = await history("featureset:ns/fs", JAN - timedelta(days=1))
+    assert before == {"entity": {"uid": "featureset:ns/fs"}, "versions": [], "events": []}
+    naive = await history("featureset:ns/fs", "2026-02-01T09:00:00")
+    assert [v["version"]["uid"] for v in naive["versions"]] == [fs1]
+
+    for bad in ["yesterday", "2026-13-01", "2026-02-30T10:00:00Z"]:
+        refused = await errors(client, HISTORY, u="featureset:ns/fs", a=bad)
+        assert refused[0]["extensions"]["code"] == "INVALID_VALUE", refused
+    inline = await errors(client, '{ history(uid: "featureset:ns/fs", asOf: "soon") { events { action } } }')
+    assert inline[0]["extensions"]["code"] == "INVALID_VALUE"
+    missing = await errors(client, HISTORY, u="featureset:ns/none", a=MAR.isoformat())
+    assert missing[0]["extensions"]["code"] == "NOT_FOUND"

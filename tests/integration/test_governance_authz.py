@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import json
+import time
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Any
 
 import httpx
 import pytest
+from pydantic import SecretStr
 
 from lineage_graph.api import create_app
+from lineage_graph.devstack._process import free_port
+from lineage_graph.ingest import mlflow
 from lineage_graph.policy.decisions import Package
 from lineage_graph.policy.principals import TokenDirectory, TokensFileError, hash_token
 from lineage_graph.services import demo
 from lineage_graph.services.compliance import ComplianceScan, Scope
 from tests.cypher import cypher
+from tests.integration.test_ingest_helpers import event
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -283,3 +289,126 @@ async def test_an_authz_scan_reports_approvals_without_an_approve_grant(
     assert report.summaries[Package.AUTHZ].evaluated == 3
     unbacked = await ComplianceScan(graph, session_engine).run(Scope(), [Package.AUTHZ])
     assert len(unbacked.violations) == 3, "without a tokens file no recorded approver holds a grant"
+
+
+# --- REST ingest: the same principals and the same lineage_graph.authz decision --------------
+
+JOB_NAMESPACES = ["dbt://payments", "kafka://broker-1:9092", "snowflake://acme.eu-west-1"]
+"""The job and dataset namespaces of fixtures/openlineage/job_event.json."""
+
+
+async def footprint(graph: Graph) -> tuple[int, int]:
+    rows = await cypher(
+        graph,
+        "CALL () { MATCH (n:Entity) RETURN count(n) AS nodes } "
+        "CALL () { MATCH (e:AuditEvent) RETURN count(e) AS events } RETURN nodes, events",
+    )
+    return rows[0]["nodes"], rows[0]["events"]
+
+
+def bearer(who: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token(who)}"}
+
+
+async def test_openlineage_ingest_needs_a_token_and_the_ingest_grant_in_every_namespace(
+    settings: Settings, graph: Graph, session_engine: PolicyEngine, tmp_path: Path
+) -> None:
+    path = tokens_file(
+        tmp_path / "t.toml",
+        {
+            **PRINCIPALS,
+            "ingrid": [("editor", ns) for ns in JOB_NAMESPACES],
+            "jobs_only": [("editor", "dbt://payments")],
+        },
+    )
+    body = event("job_event.json")
+    async with started(settings.model_copy(update={"tokens_file": path})) as (_, http):
+        for headers in ({}, {"Authorization": "Bearer not-a-token"}, {"X-Lineage-Actor": "ada"}):
+            response = await http.post("/api/v1/lineage", json=body, headers=headers)
+            assert response.status_code == 401, response.text
+            assert response.json()["code"] == "UNAUTHENTICATED"
+            assert response.headers["WWW-Authenticate"] == "Bearer"
+
+        viewer = await http.post("/api/v1/lineage", json=body, headers=bearer("vera"))
+        assert viewer.status_code == 403, viewer.text
+        refused = viewer.json()
+        assert refused["code"] == "POLICY_DENIED"
+        assert [v["code"] for v in refused["violations"]] == ["AUTHZ_DENIED"] * 3
+        assert refused["violations"][0]["remediation"].startswith(
+            "Ask an admin for one of the roles admin, editor, owner"
+        )
+        partial = await http.post("/api/v1/lineage", json=body, headers=bearer("jobs_only"))
+        assert partial.status_code == 403
+        assert {v["message"].rsplit(" ", 1)[-1] for v in partial.json()["violations"]} == {
+            "kafka://broker-1:9092.",
+            "snowflake://acme.eu-west-1.",
+        }
+        assert await footprint(graph) == (0, 0)
+        recorded = await cypher(
+            graph,
+            "MATCH (d:PolicyDecision {action: 'openlineage:ingest'}) "
+            "RETURN d.actor AS actor, d.allow AS allow ORDER BY actor, allow",
+        )
+        assert (
+            recorded
+            == [{"actor": "jobs_only", "allow": a} for a in (False, False, True)]
+            + [{"actor": "vera", "allow": False}] * 3
+        )
+
+        allowed = await http.post("/api/v1/lineage", json=body, headers=bearer("ingrid"))
+        assert allowed.status_code == 201, allowed.text
+        nodes, _ = await footprint(graph)
+        assert nodes >= 3
+        creator = await cypher(graph, "MATCH (n:Transform:Entity) RETURN n.createdBy AS by", {})
+        assert creator == [{"by": "ingrid"}], "the token's principal is the author, not a header"
+        again = await http.post("/api/v1/lineage", json=body, headers=bearer("ada"))
+        assert again.status_code == 201
+
+
+async def test_ingest_fails_closed_when_opa_is_down(
+    settings: Settings, graph: Graph, session_engine: PolicyEngine, tmp_path: Path
+) -> None:
+    path = tokens_file(tmp_path / "t.toml", PRINCIPALS)
+    dead = {"opa_url": f"http://127.0.0.1:{free_port()}", "opa_timeout_seconds": 1.0}
+    for update in ({"tokens_file": path, **dead}, dead):
+        async with started(settings.model_copy(update=update)) as (_, http):
+            response = await http.post("/api/v1/lineage", json=event("job_event.json"), headers=bearer("ada"))
+            assert response.status_code == 503, response.text
+            assert response.json()["code"] == "POLICY_ENGINE_UNAVAILABLE"
+            assert response.json()["message"].startswith("policy engine unavailable")
+    assert await footprint(graph) == (0, 0)
+
+
+async def test_the_mlflow_webhook_is_authorised_as_its_own_principal(
+    settings: Settings, graph: Graph, session_engine: PolicyEngine, tmp_path: Path
+) -> None:
+    path = tokens_file(tmp_path / "t.toml", PRINCIPALS)
+    secret = "webhook-secret"
+    configured = settings.model_copy(
+        update={
+            "tokens_file": path,
+            "mlflow_webhook_secret": SecretStr(secret),
+            "mlflow_url": f"http://127.0.0.1:{free_port()}",
+        }
+    )
+    body = json.dumps({"entity": "registered_model", "action": "created", "data": {"name": "churn"}}).encode()
+
+    def signed() -> dict[str, str]:
+        stamp = str(int(time.time()))
+        return {
+            "Content-Type": "application/json",
+            "X-MLflow-Delivery-Id": "d1",
+            "X-MLflow-Timestamp": stamp,
+            "X-MLflow-Signature": mlflow.sign(secret, "d1", stamp, body),
+        }
+
+    async with started(configured) as (_, http):
+        refused = await http.post("/api/v1/webhooks/mlflow", content=body, headers=signed())
+        assert refused.status_code == 403, refused.text
+        assert [v["code"] for v in refused.json()["violations"]] == ["AUTHZ_DENIED"]
+        assert "mlflow-webhook may not ingest model:mlflow/churn" in refused.json()["message"]
+        tokens_file(path, {**PRINCIPALS, "mlflow-webhook": [("editor", "mlflow")]})
+        passed = await http.post("/api/v1/webhooks/mlflow", content=body, headers=signed())
+        assert passed.status_code == 502, "authorised, then MLflow (nobody listening) was asked"
+        assert passed.json()["code"] == "MLFLOW_UNAVAILABLE"
+    assert await footprint(graph) == (0, 0)

@@ -368,7 +368,7 @@ async def test_incomplete_lineage_warns_until_prod_and_blocks_there(
     assert await footprint(graph) == before
 
 
-async def test_high_risk_needs_two_approvals_by_others_than_the_author(
+async def test_high_risk_needs_two_approvals_by_others_than_the_author_before_prod(
     governed: httpx.AsyncClient, graph: Graph, catalog: None
 ) -> None:
     mv = "model:risk/scoring@1"
@@ -377,20 +377,24 @@ async def test_high_risk_needs_two_approvals_by_others_than_the_author(
     assert own["code"] == "SELF_APPROVAL"
     for_someone = await gql(governed, APPROVE, actor="alice", s=mv, r="dave")
     assert for_someone["code"] == "INVALID_VALUE"
-    refused = await deploy(governed, mv)
+    dev = await deploy(governed, mv)
+    assert (dev["__typename"], dev["warnings"]) == ("Deployed", []), "no approvals needed before prod"
+    staging = await gql(governed, PROMOTE, d=dev["deployment"]["uid"], s=["featureset:risk/profile@2"])
+    assert (staging["__typename"], staging["warnings"]) == ("Deployed", [])
+    before = await footprint(graph)
+    refused = await gql(governed, PROMOTE, d=staging["deployment"]["uid"])
+    assert refused["__typename"] == "PolicyDenied"
     assert codes(refused["violations"]) == {"PROMOTION_INSUFFICIENT_APPROVALS"}
     assert "0 approval(s)" in refused["violations"][0]["message"]
+    assert await footprint(graph) == before
     assert (await gql(governed, APPROVE, actor="alice", s=mv))["outcome"] == "CREATED"
-    once = await deploy(governed, mv)
+    once = await gql(governed, PROMOTE, d=staging["deployment"]["uid"])
     assert codes(once["violations"]) == {"PROMOTION_INSUFFICIENT_APPROVALS"}
     assert (
-        "1 approval(s) from principals other than its author bob; 2 required"
+        "1 approval(s) from principals other than its author bob; 2 required in prod"
         in once["violations"][0]["message"]
     )
     assert (await gql(governed, APPROVE, actor="carol", s=mv))["outcome"] == "CREATED"
-    dev = await deploy(governed, mv)
-    assert dev["__typename"] == "Deployed"
-    staging = await gql(governed, PROMOTE, d=dev["deployment"]["uid"], s=["featureset:risk/profile@2"])
     prod = await gql(governed, PROMOTE, d=staging["deployment"]["uid"])
     assert prod["__typename"] == "Deployed"
 

@@ -8,17 +8,21 @@ import os
 import sys
 from typing import TYPE_CHECKING
 
+import httpx
 import pytest
 
+from lineage_graph.api import create_app
 from lineage_graph.ingest import catalog_io
 from lineage_graph.services import audit as audit_service
 from lineage_graph.services import demo
+from tests.cypher import cypher
 from tests.integration.test_ingest_helpers import count_nodes, dump, event, node
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from lineage_graph.graph import Graph
+    from lineage_graph.policy import PolicyEngine
     from lineage_graph.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -138,3 +142,98 @@ async def test_export_to_stdout_and_bad_exports(settings: Settings, graph: Graph
     code, _, err = await cli(settings, "import", "catalog", str(truncated))
     assert code == 1
     assert "the export announced" in err
+
+
+PUBLISH = "mutation($i: FeatureSetVersionInput!) { publishFeatureSetVersion(input: $i) { __typename } }"
+
+
+async def record_decisions(settings: Settings) -> None:
+    """Gated mutations with enforcement on: allowed ones (decisions ABOUT what they wrote) and a
+    denied publish (decisions about a version that was never written, so without an ABOUT edge)."""
+    app = create_app(settings.model_copy(update={"policy_enforcement": "enforce"}))
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http,
+    ):
+
+        async def gql(query: str, **variables: object) -> str:
+            response = await http.post(
+                "/graphql",
+                json={"query": query, "variables": variables},
+                headers={"X-Lineage-Actor": "alice"},
+            )
+            body = response.json()
+            assert "errors" not in body, body
+            return str(next(iter(body["data"].values()))["__typename"])
+
+        feature_set = {"namespace": "risk", "name": "profile", "owner": "team:risk/ds"}
+        register = "mutation($i: FeatureSetInput!) { registerFeatureSet(input: $i) { __typename } }"
+        assert await gql(register, i=feature_set) == "Written"
+        good = [{"name": "age", "dtype": "INT64", "description": "Age in years."}]
+        fsv = {
+            "namespace": "risk",
+            "name": "profile",
+            "version": 1,
+            "contract": "1.0.0",
+            "store": "redis-dev",
+        }
+        assert await gql(PUBLISH, i={**fsv, "features": good}) == "Published"
+        bad = {
+            **fsv,
+            "version": 2,
+            "contract": "1.1.0",
+            "features": [*good, {"name": "ZipCode", "dtype": "STRING"}],
+        }
+        assert await gql(PUBLISH, i=bad) == "PolicyDenied"
+
+
+async def test_a_catalog_with_policy_decisions_round_trips(
+    settings: Settings, graph: Graph, session_engine: PolicyEngine, tmp_path: Path
+) -> None:
+    await demo.load(graph)
+    await record_decisions(settings)
+    decisions = await cypher(
+        graph,
+        "MATCH (d:PolicyDecision) RETURN d.allow AS allow, COUNT { (d)-[:ABOUT]->(:Entity) } AS about",
+    )
+    assert {(d["allow"], d["about"]) for d in decisions} >= {(True, 1), (False, 0)}
+    before = await dump(graph)
+    export = tmp_path / "catalog.jsonl"
+    code, _, err = await cli(settings, "export", "-o", str(export))
+    assert code == 0, err
+    lines = [json.loads(line) for line in export.read_text().splitlines()[1:]]
+    assert sum("PolicyDecision" in item["node"]["labels"] for item in lines if "node" in item) == len(
+        decisions
+    )
+    assert any(item["edge"]["fromLabel"] == "PolicyDecision" for item in lines if "edge" in item)
+
+    await graph.run_batched("system/wipe_catalog")
+    code, out, err = await cli(settings, "import", "catalog", str(export))
+    assert code == 0, err
+    assert "audit chain verified" in out
+    assert await dump(graph) == before
+    code, out, err = await cli(settings, "audit", "verify")
+    assert code == 0, err
+    assert out.startswith("ok: ")
+    again = tmp_path / "again.jsonl"
+    code, _, _ = await cli(settings, "export", "-o", str(again))
+    assert code == 0
+    assert export.read_text().splitlines()[1:] == again.read_text().splitlines()[1:]
+
+
+async def test_an_export_names_what_it_cannot_carry(settings: Settings, graph: Graph) -> None:
+    await demo.load(graph)
+    await cypher(graph, "MATCH (e:Entity) WITH e LIMIT 1 CREATE (:Stray {id: 'x1'})-[:POINTS_AT]->(e)")
+    code, _, err = await cli(settings, "export")
+    assert code == 1
+    assert (
+        err.strip()
+        .splitlines()[-1]
+        .startswith("error: a ['Stray'] node (x1) has edges the export cannot name: -[:POINTS_AT]->['")
+    )
+    await cypher(graph, "MATCH (s:Stray) DETACH DELETE s")
+    await cypher(graph, "MATCH (e:Entity) WITH e LIMIT 1 CREATE (e)-[:NOTES]->(:Memo {id: 'm1'})")
+    code, _, err = await cli(settings, "export")
+    assert code == 1
+    assert "edge from the Entity" in err
+    assert "leads to a ['Memo'] node, which the export cannot name" in err

@@ -207,7 +207,8 @@ async def test_what_if_a_breaking_schema(demo_graph: Graph) -> None:
 
 async def test_serving_skew(demo_graph: Graph) -> None:
     service = SkewService(demo_graph)
-    assert await service.skew() == []
+    planted = await service.skew()
+    assert [(s.deployment, s.compatible) for s in planted] == [(demo.SKEWED_DEPLOYMENT, True)]
     catalog = CatalogService(demo_graph)
     await catalog.deploy(
         DeploymentInput(
@@ -220,7 +221,7 @@ async def test_serving_skew(demo_graph: Graph) -> None:
         ),
         actor="test",
     )
-    skewed = await service.skew()
+    skewed = [s for s in await service.skew() if s.deployment != demo.SKEWED_DEPLOYMENT]
     assert [(s.deployment, s.compatible) for s in skewed] == [("deployment:risk/credit_default-1-dev", True)]
     assert [(d.feature_set, d.training, d.serving) for d in skewed[0].differences] == [
         (

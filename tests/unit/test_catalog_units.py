@@ -12,9 +12,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from lineage_graph.api.graphql.context import ANONYMOUS, resolve_principal
 from lineage_graph.api.graphql.errors import Conflict, ContractViolation, InvalidInput, NotFound, refusal
 from lineage_graph.api.graphql.limits import BodySizeLimit
+from lineage_graph.api.principal import ANONYMOUS, resolve_principal
 from lineage_graph.domain import ContractViolation as ContractViolationError
 from lineage_graph.domain import ImmutableConflict, InvalidUid, ModelVersionInput, Uid
 from lineage_graph.graph.audit_store import ChainHead

@@ -12,7 +12,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 from strawberry.fastapi import GraphQLRouter
 
 from lineage_graph import __version__, resources
@@ -36,6 +36,10 @@ log = logging.getLogger("lineage_graph")
 
 REQUESTS = Counter("lineage_graph_http_requests_total", "HTTP requests", ["method", "route", "status"])
 LATENCY = Histogram("lineage_graph_http_request_seconds", "HTTP request latency", ["method", "route"])
+NEO4J_ROUND_TRIPS = Gauge(
+    "lineage_graph_neo4j_round_trips",
+    "Neo4j queries this process has run since it started (Graph.round_trips; only ever grows)",
+)
 
 
 async def _sync(runtime: Runtime) -> None:
@@ -61,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
         queries = QueryLibrary(resources.cypher_dir(settings.cypher_dir))
         graph = Graph.connect(settings, queries)
+        NEO4J_ROUND_TRIPS.set_function(lambda: graph.round_trips)
         engine = await PolicyEngine(settings.opa_url, settings.opa_timeout_seconds).open()
         runtime = Runtime(settings=settings, graph=graph, policies=engine, authenticator=authenticator)
         if settings.sync_policies_on_start:

@@ -5,12 +5,21 @@
 what was written; 422 with every problem (JSON Pointers into the body) and nothing stored;
 400 for a body that is not JSON; 413 above `MAX_BODY_BYTES`; 409 when the catalog refuses a
 fact (e.g. a Feast schema change that breaks a published contract).
+
+Both routes are authorised like GraphQL (docs/adr/0004-ingest-authz.md): the caller is the
+principal `request_principal` resolves (a bearer token, or ``X-Lineage-Actor`` in open mode;
+the MLflow webhook is the HMAC-verified ``mlflow-webhook`` principal), and OPA's
+``lineage_graph.authz`` must allow the ``ingest`` action in every namespace the request writes
+into, in one call; each decision is recorded. 401 without a valid token when a tokens file is
+configured; 403 with the violations when denied; 503 when OPA cannot decide (fail closed).
+Nothing is stored in any of these cases.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import logging
 import zlib
 from typing import TYPE_CHECKING, Any, Final
 
@@ -18,15 +27,27 @@ import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from lineage_graph.api.graphql.context import ACTOR_HEADER, resolve_principal
-from lineage_graph.domain import DomainError, ErrorCode, InvalidInput
+from lineage_graph.api.principal import ANONYMOUS, is_authenticated, machine_principal, request_principal
+from lineage_graph.domain import DomainError, ErrorCode, InvalidInput, Kind, Uid
 from lineage_graph.ingest import mlflow
-from lineage_graph.ingest.openlineage import OpenLineageIngest
+from lineage_graph.ingest import openlineage_events as ol
+from lineage_graph.ingest.openlineage import OpenLineageIngest, translate
+from lineage_graph.policy.decisions import Package
+from lineage_graph.services.gates import denial
+from lineage_graph.services.governance import Governor
+from lineage_graph.services.policy_inputs import authz_document
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from lineage_graph.api.runtime import Runtime
+    from lineage_graph.ingest.openlineage import Translation
+    from lineage_graph.policy.principals import Principal
+
+log = logging.getLogger(__name__)
 
 MAX_BODY_BYTES: Final = 64 * 1024 * 1024
+INGEST_ACTION: Final = "ingest"
 
 router = APIRouter(prefix="/api/v1", tags=["ingest"])
 
@@ -80,21 +101,90 @@ def decode_json(body: bytes) -> Any:
         raise BodyError(400, "INVALID_JSON", f"the body is not JSON: {exc}") from exc
 
 
+def unauthenticated() -> JSONResponse:
+    response = error_response(
+        401, "UNAUTHENTICATED", "send Authorization: Bearer <token> (a tokens file is configured)"
+    )
+    response.headers["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+def written_into(uids: Iterable[str]) -> list[tuple[str, str, str]]:
+    """``(kind, uid, namespace)`` for each namespace the uids live in (the first uid of each names it)."""
+    by_namespace: dict[str, tuple[str, str, str]] = {}
+    for uid in sorted(set(uids)):
+        parsed = Uid.parse(uid)
+        by_namespace.setdefault(parsed.namespace, (parsed.kind.value, uid, parsed.namespace))
+    return list(by_namespace.values())
+
+
+def _translated_uids(translation: Translation) -> list[str]:
+    batch = translation.batch
+    return [*batch.sources, *batch.snapshots, *batch.jobs, *batch.runs, *translation.views]
+
+
+async def authorize(
+    runtime: Runtime, principal: Principal, resources: list[tuple[str, str, str]], route: str
+) -> JSONResponse | None:
+    """None when ``lineage_graph.authz`` allows `ingest` on every resource (one OPA call, every
+    decision recorded); otherwise the 403 (denied) or 503 (OPA cannot decide) to answer."""
+    governor = Governor(runtime.policies, runtime.graph, runtime.policy_revision)
+    subjects = [
+        (uid, authz_document(principal, INGEST_ACTION, kind, uid, namespace))
+        for kind, uid, namespace in resources
+    ]
+    judged = await governor.judge_many(
+        Package.AUTHZ, subjects, actor=principal.id or ANONYMOUS, action=f"{route}:{INGEST_ACTION}"
+    )
+    try:
+        await governor.record(judged)
+    except Exception:
+        log.exception("could not record the authorisation decisions of an ingest request")
+    denied = [j for j in judged if not j.decision.allow]
+    if not denied:
+        return None
+    refused = denial(denied, route)
+    return error_response(
+        503 if any(j.unavailable for j in denied) else 403,
+        refused.code,
+        refused.message,
+        violations=refused.details["violations"],
+    )
+
+
 @router.post(
     "/lineage",
     status_code=201,
     summary="OpenLineage events (one, or a JSON array)",
-    responses={422: {"description": "Invalid events; nothing stored"}},
+    responses={
+        401: {"description": "No valid bearer token (a tokens file is configured); nothing stored"},
+        403: {"description": "lineage_graph.authz denies ingest; nothing stored"},
+        422: {"description": "Invalid events; nothing stored"},
+        503: {"description": "OPA cannot decide (fail closed); nothing stored"},
+    },
 )
 async def lineage(request: Request) -> JSONResponse:
     runtime: Runtime = request.app.state.runtime
+    principal = request_principal(runtime, request.headers)
+    if not is_authenticated(runtime, principal):
+        return unauthenticated()
     try:
         payload = decode_json(await read_body(request))
     except BodyError as exc:
         return error_response(exc.status, exc.code, exc.message)
-    actor = resolve_principal(request.headers.get(ACTOR_HEADER))
     try:
-        result = await OpenLineageIngest(runtime.graph).ingest_body(payload, actor=actor)
+        events = ol.parse_events(payload)
+        single = not isinstance(payload, list)
+        translation = translate(events, single=single)
+        if translation.problems:
+            raise ol.invalid(translation.problems, len(events))
+    except DomainError as exc:
+        return refusal(exc)
+    refused = await authorize(runtime, principal, written_into(_translated_uids(translation)), "openlineage")
+    if refused is not None:
+        return refused
+    try:
+        result = await OpenLineageIngest(runtime.graph).ingest(events, actor=principal.id, single=single)
     except DomainError as exc:
         return refusal(exc)
     return JSONResponse(result.to_dict(), status_code=201)
@@ -103,10 +193,25 @@ async def lineage(request: Request) -> JSONResponse:
 MLFLOW_ACTOR: Final = "mlflow-webhook"
 
 
+def _webhook_resource(payload: dict[str, Any], namespace: str) -> tuple[str, str, str]:
+    """The model a delivery is about (its registered name), in the namespace models land in."""
+    data = payload.get("data")
+    name = data.get("name") if isinstance(data, dict) else None
+    try:
+        uid = Uid(Kind.MODEL, namespace, str(name)).format() if name else ""
+    except DomainError:
+        uid = ""
+    return Kind.MODEL.value, uid, namespace
+
+
 @router.post(
     "/webhooks/mlflow",
     summary="MLflow model-registry webhooks (HMAC-verified)",
-    responses={401: {"description": "Bad or missing signature; nothing stored"}},
+    responses={
+        401: {"description": "Bad or missing signature; nothing stored"},
+        403: {"description": "lineage_graph.authz denies mlflow-webhook ingest; nothing stored"},
+        503: {"description": "Not configured, or OPA cannot decide (fail closed); nothing stored"},
+    },
 )
 async def mlflow_webhook(request: Request) -> JSONResponse:
     runtime: Runtime = request.app.state.runtime
@@ -132,8 +237,13 @@ async def mlflow_webhook(request: Request) -> JSONResponse:
         return error_response(exc.status, exc.code, exc.message)
     if not isinstance(payload, dict):
         return error_response(400, "INVALID_BODY", "a webhook delivery is a JSON object")
+    principal = machine_principal(runtime, MLFLOW_ACTOR)
+    namespace = mlflow.DEFAULT_NAMESPACE
+    refused = await authorize(runtime, principal, [_webhook_resource(payload, namespace)], "mlflowWebhook")
+    if refused is not None:
+        return refused
     async with httpx.AsyncClient(timeout=30) as http:
-        importer = mlflow.MlflowImport(runtime.graph, mlflow.MlflowRest(tracking, http))
+        importer = mlflow.MlflowImport(runtime.graph, mlflow.MlflowRest(tracking, http), namespace=namespace)
         try:
             result = await mlflow.handle_webhook(importer, payload, actor=MLFLOW_ACTOR)
         except mlflow.MlflowError as exc:

@@ -25,6 +25,7 @@ from lineage_graph.devstack.paths import state_dir
 from lineage_graph.graph.migrations import MigrationError
 from lineage_graph.policy import PolicyEngineUnavailableError, PolicySyntaxError
 from lineage_graph.services import bootstrap, demo
+from lineage_graph.services.governance import Governor
 from lineage_graph.settings import Settings
 
 
@@ -43,13 +44,12 @@ def provision(
 
 
 async def _prepare(settings: Settings, load_demo: bool) -> str:
-    async with connected_graph(settings) as graph:
+    async with connected_engine(settings) as engine, connected_graph(settings) as graph:
+        revision, _ = await bootstrap.push_policies(engine, settings)
         await bootstrap.apply_migrations(graph, settings)
         await bootstrap.ensure_environments(graph)
         if load_demo:
-            await demo.load(graph)
-    async with connected_engine(settings) as engine:
-        revision, _ = await bootstrap.push_policies(engine, settings)
+            await demo.load(graph, Governor(engine, graph, revision))
     return revision
 
 

@@ -60,11 +60,17 @@ class CatalogStore:
     async def environments(self) -> list[dict[str, Any]]:
         return [row["props"] for row in await self.tx.run("catalog/environments")]
 
-    async def upsert_nodes(self, rows: Sequence[dict[str, Any]]) -> None:
-        if rows:
-            await self.tx.run(
-                "catalog/upsert_nodes", {"rows": list(rows), "now": self.now, "actor": self.actor}
-            )
+    async def upsert_nodes(
+        self, rows: Sequence[dict[str, Any]], *, head: tuple[int, str] | None = None
+    ) -> int:
+        """Write the nodes; rows carrying an ``event`` also append it to the audit chain, whose
+        head becomes `head` ``(seq, hash)``. Returns how many events were appended."""
+        if not rows:
+            return 0
+        seq, digest = head if head is not None else (None, None)
+        params = {"rows": list(rows), "now": self.now, "actor": self.actor, "seq": seq, "head": digest}
+        result = await self.tx.run("catalog/upsert_nodes", params)
+        return int(result[0]["appended"]) if result else 0
 
     async def set_properties(self, rows: Sequence[dict[str, Any]]) -> None:
         if rows:

@@ -5,16 +5,18 @@ Format (one JSON object per line, UTF-8):
 1. a header: ``{"format": "lineage-graph/catalog", "version": 1, "nodes": N, "edges": M,
    "exportedAt": "..."}``;
 2. every node: ``{"node": {"labels": [...], "props": {...}}}`` (catalog entities in uid
-   order, then audit events in chain order, then the audit chain head);
-3. every edge: ``{"edge": {"from": uid, "fromLabel": "Entity"|"AuditEvent", "type": ...,
-   "to": uid, "props": {...}}}``.
+   order, then audit events in chain order, then recorded policy decisions in uid order, then
+   the audit chain head);
+3. every edge: ``{"edge": {"from": uid, "fromLabel": "Entity"|"AuditEvent"|"PolicyDecision",
+   "type": ..., "to": uid, "props": {...}}}``; every edge leads to a catalog entity.
 
 Property values are written as they are stored; temporal values are tagged objects
 (``{"$datetime": "2026-03-01T10:00:00.123456789+00:00"}``, ``$date``, ``$time``,
 ``$duration``), which keep Neo4j's nanoseconds. The export reads in one read transaction,
 so it is consistent while writers go on. An import creates exactly what was exported
 (same uids, labels, properties, edges, audit chain): it refuses a database that already
-holds catalog data, and checks the counts and the audit chain at the end.
+holds catalog data, and checks the counts and the audit chain at the end. A node or edge of a
+kind the format cannot name makes the export fail, saying which, rather than drop it.
 """
 
 from __future__ import annotations
@@ -38,6 +40,25 @@ if TYPE_CHECKING:
 FORMAT: Final = "lineage-graph/catalog"
 VERSION: Final = 1
 PAGE: Final = 5_000
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """A label whose nodes the export pages through, in `key` order, with their outgoing edges."""
+
+    label: str
+    export: str
+    key: str
+    start: str | int
+    import_edges: str
+
+
+_KINDS: Final = (
+    _Kind("Entity", "ingest/export_entities", "uid", "", "ingest/import_entity_edges"),
+    _Kind("AuditEvent", "ingest/export_audit_events", "seq", 0, "ingest/import_audit_edges"),
+    _Kind("PolicyDecision", "ingest/export_decisions", "uid", "", "ingest/import_decision_edges"),
+)
+_EDGE_QUERIES: Final = {kind.label: kind.import_edges for kind in _KINDS}
 
 
 class CatalogIOError(Exception):
@@ -92,6 +113,19 @@ def _line(obj: dict[str, Any]) -> str:
     return json.dumps(obj, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False) + "\n"
 
 
+def _unnamed(row: dict[str, Any]) -> str:
+    key = row["props"].get("uid") or row["props"].get("id")
+    edges = ", ".join(
+        sorted(
+            f"{'-' if e['outgoing'] else '<-'}[:{e['type']}]{'->' if e['outgoing'] else '-'}"
+            f"{sorted(e['otherLabels'])}"
+            for e in row["edges"]
+        )
+    )
+    which = f" ({key})" if key is not None else ""
+    return f"a {sorted(row['labels'])} node{which} has edges the export cannot name: {edges}"
+
+
 async def export_catalog(
     graph: Graph,
     write: Callable[[str], object],
@@ -123,8 +157,11 @@ async def export_catalog(
                 for edge in sorted(
                     row["edges"], key=lambda e: (e["type"], str(e["to"]), _line(_props(e["props"])))
                 ):
-                    if not edge["toEntity"]:
-                        msg = f"edge {edge['type']} from {row['uid']} leads to a node that is not a catalog entity"
+                    if "Entity" not in edge["toLabels"] or edge["to"] is None:
+                        msg = (
+                            f"a {edge['type']} edge from the {label} {row['uid']} leads to a "
+                            f"{sorted(edge['toLabels'])} node, which the export cannot name"
+                        )
                         raise CatalogIOError(msg)
                     spool.write(
                         _line(
@@ -141,24 +178,17 @@ async def export_catalog(
                     )
                     summary.edges += 1
 
-            after: Any = ""
-            while rows := await tx.run("ingest/export_entities", {"after": after, "limit": page}):
-                for row in rows:
-                    node(row, "Entity")
-                after = rows[-1]["uid"]
-                if on_nodes is not None:
-                    on_nodes(len(rows))
-            after = 0
-            while rows := await tx.run("ingest/export_audit_events", {"after": after, "limit": page}):
-                for row in rows:
-                    node(row, "AuditEvent")
-                after = rows[-1]["seq"]
-                if on_nodes is not None:
-                    on_nodes(len(rows))
+            for kind in _KINDS:
+                after: str | int = kind.start
+                while rows := await tx.run(kind.export, {"after": after, "limit": page}):
+                    for row in rows:
+                        node(row, kind.label)
+                    after = rows[-1][kind.key]
+                    if on_nodes is not None:
+                        on_nodes(len(rows))
             for row in await tx.run("ingest/export_other_nodes"):
-                if row["degree"]:
-                    msg = f"a {row['labels']} node has edges the export cannot name"
-                    raise CatalogIOError(msg)
+                if row["edges"]:
+                    raise CatalogIOError(_unnamed(row))
                 write(_line({"node": {"labels": sorted(row["labels"]), "props": _props(row["props"])}}))
                 summary.nodes += 1
             spool.seek(0)
@@ -203,7 +233,7 @@ class _Importer:
         self.on_progress = on_progress
         self.summary = Summary()
         self.nodes: list[dict[str, Any]] = []
-        self.edges: dict[str, list[dict[str, Any]]] = {"Entity": [], "AuditEvent": []}
+        self.edges: dict[str, list[dict[str, Any]]] = {label: [] for label in _EDGE_QUERIES}
 
     async def flush_nodes(self) -> None:
         if self.nodes:
@@ -215,8 +245,7 @@ class _Importer:
     async def flush_edges(self, label: str) -> None:
         rows = self.edges[label]
         if rows:
-            query = "ingest/import_entity_edges" if label == "Entity" else "ingest/import_audit_edges"
-            created = int((await self.graph.write(query, {"rows": rows}))[0]["created"])
+            created = int((await self.graph.write(_EDGE_QUERIES[label], {"rows": rows}))[0]["created"])
             if created != len(rows):
                 msg = f"only {created} of {len(rows)} edges found both of their ends"
                 raise CatalogIOError(msg)

@@ -208,20 +208,23 @@ def _uid(model: Entity) -> str:
     return model.identity().format()
 
 
-def _check_batch(models: Sequence[Entity], what: str) -> None:
+def _check_batch(models: Sequence[Entity], what: str) -> list[str]:
+    """The uids of a batch's entities (in order), refusing oversized batches and repeated uids."""
     if len(models) > MAX_BATCH:
         raise InvalidInput(
             f"at most {MAX_BATCH} {what} per request, got {len(models)}",
             code=ErrorCode.TOO_LARGE,
             details={"limit": MAX_BATCH, "count": len(models)},
         )
-    duplicates = sorted(uid for uid, n in Counter(_uid(m) for m in models).items() if n > 1)
+    uids = [_uid(m) for m in models]
+    duplicates = sorted(uid for uid, n in Counter(uids).items() if n > 1)
     if duplicates:
         raise InvalidInput(
             f"the request names {duplicates[0]} more than once",
             code=ErrorCode.DUPLICATE_NAME,
             details={"uids": duplicates},
         )
+    return uids
 
 
 def _check_refs(refs: Iterable[str], kinds: Sequence[Kind], what: str) -> list[str]:
@@ -292,9 +295,11 @@ def _extra_props(extras: Mapping[str, Any]) -> dict[str, Any]:
     return props
 
 
-def _node_row(model: Entity, extras: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def _node_row(
+    model: Entity, extras: Mapping[str, Any] | None = None, *, uid: str | None = None
+) -> dict[str, Any]:
     props = to_properties(model) | _extra_props(extras or {})
-    return {"uid": _uid(model), "kind": model.KIND.value, "props": props}
+    return {"uid": uid or _uid(model), "kind": model.KIND.value, "props": props}
 
 
 def _record(row: Mapping[str, Any], existing: Mapping[str, Any] | None, actor: str, now: datetime) -> Stored:
@@ -337,11 +342,15 @@ def _upsert(
     *,
     immutable: bool,
     extra_keys: Sequence[str] = (),
+    uids: Sequence[str] | None = None,
 ) -> _Upsert:
-    """Decide per entity: create, update (mutable kinds), no-op, or refuse (immutable kinds)."""
+    """Decide per entity: create, update (mutable kinds), no-op, or refuse (immutable kinds).
+
+    `uids` are the items' uids when the caller has them already (formatting one costs more
+    than the rest of the decision for a new entity)."""
     plan = _Upsert()
-    for model, extras in items:
-        uid = _uid(model)
+    for index, (model, extras) in enumerate(items):
+        uid = uids[index] if uids is not None else _uid(model)
         stored_props = existing.get(uid)
         incoming = _incoming(model, extras)
         before = _payload(stored_props, extra_keys)
@@ -352,7 +361,7 @@ def _upsert(
             if not diff_payload(before, incoming, ignore):
                 plan.results.append((_stored(stored_props), Outcome.UNCHANGED))
                 continue
-        row = _node_row(model, extras)
+        row = _node_row(model, extras, uid=uid)
         plan.rows.append(row)
         plan.changed.add(uid)
         outcome = Outcome.CREATED if stored_props is None else Outcome.UPDATED
@@ -425,12 +434,13 @@ class CatalogService:
     async def register_data_sources(
         self, inputs: Sequence[DataSourceInput], *, actor: str
     ) -> list[Written[DataSource]]:
-        _check_batch(inputs, "data sources")
+        uids = _check_batch(inputs, "data sources")
 
         async def work(unit: Unit) -> list[Written[DataSource]]:
-            existing = await unit.store.nodes(_uid(i) for i in inputs)
-            plan = _upsert(unit, "registerDataSource", [(i, {}) for i in inputs], existing, immutable=False)
-            await unit.store.upsert_nodes(plan.rows)
+            existing = await unit.store.nodes(uids)
+            items: list[tuple[Entity, Mapping[str, Any]]] = [(i, {}) for i in inputs]
+            plan = _upsert(unit, "registerDataSource", items, existing, immutable=False, uids=uids)
+            await unit.upsert_nodes(plan.rows)
             return [written(r, o, DataSource) for r, o in plan.results]
 
         return await self._run(actor, work)
@@ -438,16 +448,18 @@ class CatalogService:
     async def register_dataset_snapshots(
         self, inputs: Sequence[DatasetSnapshotInput], *, actor: str
     ) -> list[Written[DatasetSnapshot]]:
-        _check_batch(inputs, "dataset snapshots")
+        uids = _check_batch(inputs, "dataset snapshots")
 
         async def work(unit: Unit) -> list[Written[DatasetSnapshot]]:
-            sources = {_uid(i): Uid(Kind.SOURCE, i.namespace, i.name).format() for i in inputs}
+            sources = {
+                uid: Uid(Kind.SOURCE, i.namespace, i.name).format()
+                for uid, i in zip(uids, inputs, strict=True)
+            }
             existing = await unit.store.nodes([*sources, *sources.values()])
             _require(existing, sources.values(), "data source")
-            plan = _upsert(
-                unit, "registerDatasetSnapshot", [(i, {}) for i in inputs], existing, immutable=True
-            )
-            await unit.store.upsert_nodes(plan.rows)
+            items: list[tuple[Entity, Mapping[str, Any]]] = [(i, {}) for i in inputs]
+            plan = _upsert(unit, "registerDatasetSnapshot", items, existing, immutable=True, uids=uids)
+            await unit.upsert_nodes(plan.rows)
             await unit.store.merge_edges(
                 [Edge(uid, "SNAPSHOT_OF", sources[uid]) for uid in sorted(plan.changed)]
             )
@@ -458,24 +470,28 @@ class CatalogService:
     async def register_transforms(
         self, requests: Sequence[TransformRegistration], *, actor: str
     ) -> list[Written[Transform]]:
-        _check_batch([r.transform for r in requests], "transforms")
+        uids = _check_batch([r.transform for r in requests], "transforms")
         io = [self._io(r.reads, r.writes) for r in requests]
 
         async def work(unit: Unit) -> list[Written[Transform]]:
             refs = {u for reads, writes in io for u in (*reads, *writes)}
-            existing = await unit.store.nodes([*(_uid(r.transform) for r in requests), *refs])
+            existing = await unit.store.nodes([*uids, *refs])
             _require(existing, sorted(refs))
             items = [
                 (r.transform, {"reads": reads, "writes": writes})
                 for r, (reads, writes) in zip(requests, io, strict=True)
             ]
             plan = _upsert(
-                unit, "registerTransform", items, existing, immutable=False, extra_keys=("reads", "writes")
+                unit,
+                "registerTransform",
+                items,
+                existing,
+                immutable=False,
+                extra_keys=("reads", "writes"),
+                uids=uids,
             )
-            await unit.store.upsert_nodes(plan.rows)
-            await self._lineage_io(
-                unit, [(_uid(r.transform), *rw) for r, rw in zip(requests, io, strict=True)], plan
-            )
+            await unit.upsert_nodes(plan.rows)
+            await self._lineage_io(unit, [(uid, *rw) for uid, rw in zip(uids, io, strict=True)], plan)
             return [written(r, o, Transform) for r, o in plan.results]
 
         return await self._run(actor, work)
@@ -483,11 +499,14 @@ class CatalogService:
     async def record_transform_runs(
         self, records: Sequence[TransformRunRecord], *, actor: str
     ) -> list[Written[TransformRun]]:
-        _check_batch([r.run for r in records], "transform runs")
+        uids = _check_batch([r.run for r in records], "transform runs")
         io = [self._io(r.reads, r.writes) for r in records]
 
         async def work(unit: Unit) -> list[Written[TransformRun]]:
-            jobs = {_uid(r.run): Uid(Kind.TRANSFORM, r.run.namespace, r.run.name).format() for r in records}
+            jobs = {
+                uid: Uid(Kind.TRANSFORM, r.run.namespace, r.run.name).format()
+                for uid, r in zip(uids, records, strict=True)
+            }
             refs = {u for reads, writes in io for u in (*reads, *writes)}
             existing = await unit.store.nodes([*jobs, *jobs.values(), *refs])
             _require(existing, sorted(set(jobs.values())), "transform")
@@ -497,13 +516,17 @@ class CatalogService:
                 for r, (reads, writes) in zip(records, io, strict=True)
             ]
             plan = _upsert(
-                unit, "recordTransformRun", items, existing, immutable=False, extra_keys=("reads", "writes")
+                unit,
+                "recordTransformRun",
+                items,
+                existing,
+                immutable=False,
+                extra_keys=("reads", "writes"),
+                uids=uids,
             )
-            await unit.store.upsert_nodes(plan.rows)
+            await unit.upsert_nodes(plan.rows)
             await unit.store.merge_edges([Edge(uid, "RUN_OF", jobs[uid]) for uid in sorted(plan.changed)])
-            await self._lineage_io(
-                unit, [(_uid(r.run), *rw) for r, rw in zip(records, io, strict=True)], plan
-            )
+            await self._lineage_io(unit, [(uid, *rw) for uid, rw in zip(uids, io, strict=True)], plan)
             return [written(r, o, TransformRun) for r, o in plan.results]
 
         return await self._run(actor, work)
@@ -555,7 +578,7 @@ class CatalogService:
             )
         plan = _upsert(unit, action, [(i, {}) for i in items], existing, immutable=False)
         await self._ensure_principals(unit, owners, existing)
-        await unit.store.upsert_nodes(plan.rows)
+        await unit.upsert_nodes(plan.rows)
         changed_owners = [
             (uid, o) for i in items if (uid := _uid(i)) in plan.changed and (o := getattr(i, "owner", None))
         ]
@@ -793,8 +816,8 @@ class CatalogService:
             existing = await unit.store.nodes([uid, *refs])
             if uid not in existing:
                 _require(existing, refs)
-            plan = _upsert(unit, "recordEvaluation", [(evaluation, {})], existing, immutable=True)
-            await unit.store.upsert_nodes(plan.rows)
+            plan = _upsert(unit, "recordEvaluation", [(evaluation, {})], existing, immutable=True, uids=[uid])
+            await unit.upsert_nodes(plan.rows)
             if plan.changed:
                 edges = [Edge(uid, "EVALUATES", evaluation.model_version)]
                 if evaluation.dataset:

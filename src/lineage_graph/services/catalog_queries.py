@@ -8,11 +8,12 @@ independent of list sizes.
 from __future__ import annotations
 
 import base64
+import contextlib
 import functools
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final
 
@@ -28,7 +29,14 @@ from lineage_graph.domain import (
     incompatible_inputs,
 )
 from lineage_graph.graph.catalog_reader import CatalogReader
-from lineage_graph.graph.codec import decode, native, record_from_node
+from lineage_graph.graph.codec import (
+    JSON_FIELDS,
+    JSON_SUFFIX,
+    canonical_json,
+    decode,
+    native,
+    record_from_node,
+)
 from lineage_graph.services.errors import NotFound
 
 if TYPE_CHECKING:
@@ -193,6 +201,38 @@ def parse_kinds(kinds: Sequence[str] | None) -> list[str] | None:
     return list(dict.fromkeys(kinds))
 
 
+def rewind(props: Mapping[str, Any], later: Sequence[Mapping[str, Any]], instant: datetime) -> dict[str, Any]:
+    """A node's properties as they stood before the audited changes `later` (newest first): each
+    change puts back the values its ``before`` recorded. Events without a ``before`` (creations,
+    approvals) changed no existing property. Lifecycle times after `instant` the trail does not
+    cover (an import's ``retiredAt``) are dropped too."""
+    state = dict(props)
+    for change in later:
+        before = json.loads(change["beforeJson"]) if change.get("beforeJson") else None
+        after = json.loads(change["afterJson"]) if change.get("afterJson") else None
+        if not isinstance(before, dict) or not isinstance(after, dict):
+            continue
+        for key in after.keys() | before.keys():
+            _restore(state, key, before.get(key))
+    for key in ("retiredAt", "updatedAt"):
+        value = native(state.get(key))
+        if isinstance(value, datetime) and value > instant:
+            del state[key]
+    return state
+
+
+def _restore(state: dict[str, Any], key: str, value: Any) -> None:
+    if key in JSON_FIELDS:
+        key, value = key + JSON_SUFFIX, None if value is None else canonical_json(value)
+    elif isinstance(value, str) and key.endswith("At"):
+        with contextlib.suppress(ValueError):
+            value = datetime.fromisoformat(value)
+    if value is None:
+        state.pop(key, None)
+    else:
+        state[key] = value
+
+
 def _entries(rows: Sequence[Mapping[str, Any]]) -> list[Entry]:
     return [e for e in (Entry.of(p) for p in rows) if e is not None]
 
@@ -263,20 +303,25 @@ class CatalogQueries:
         found = await self.reader.audit_events_about(uids)
         return {uid: [AuditRecord.from_node(e) for e in events] for uid, events in found.items()}
 
-    async def history(self, uid: str) -> History:
-        """The versions of a feature set or model (or of the one a version belongs to) and their changes."""
+    async def history(self, uid: str, as_of: datetime | None = None) -> History:
+        """The versions of a feature set or model (or of the one a version belongs to) and their
+        changes; with `as_of`, as they stood then: the versions created by then, with the status,
+        sunset, replacement and owner they had, and only the events up to then."""
         parsed = Uid.parse(uid)
         entity_uid = parsed.parent.format() if parsed.kind.versioned and parsed.parent else parsed.format()
-        entity = (await self.nodes([entity_uid])).get(entity_uid)
-        if entity is None:
+        instant = None if as_of is None else as_of if as_of.tzinfo is not None else as_of.replace(tzinfo=UTC)
+        rows = await self.reader.graph.read("queries/history", {"uid": entity_uid, "asOf": instant})
+        if not rows:
             raise NotFound([entity_uid])
-        versions = (await self.versions([entity_uid]))[entity_uid]
-        events = await self.events_about([entity_uid, *(v.uid for v in versions)])
-        return History(
-            entity=entity,
-            versions=[VersionHistory(v, events.get(v.uid, [])) for v in versions],
-            events=events.get(entity_uid, []),
-        )
+        entries: list[VersionHistory] = []
+        for row in rows:
+            props = row["props"] if instant is None else rewind(row["props"], row["later"], instant)
+            entry = Entry.of(props)
+            if entry is not None:
+                entries.append(VersionHistory(entry, [AuditRecord.from_node(e) for e in row["events"]]))
+        if not entries or entries[0].version.uid != entity_uid:
+            raise NotFound([entity_uid])
+        return History(entity=entries[0].version, versions=entries[1:], events=entries[0].events)
 
     async def compatibility(self, model_version: str) -> list[Compatibility]:
         """Every version of the feature sets a model version consumes, and what it cannot serve."""

@@ -22,6 +22,23 @@ violation of every package:
 - promotion: card_fraud@1 went to prod without dev and staging, credit_default@2 (HIGH risk)
   runs in prod with one approval;
 - targets: every feature-set version is served from redis-online, approved nowhere.
+
+Each named audit in ``cypher/audits/`` finds exactly the case planted for it (constants below,
+checked by tests/integration/test_audits.py) when run at `STORY_DAY`:
+
+- ``prod_models_incomplete_lineage``: `INCOMPLETE_LINEAGE_IN_PROD`, card_fraud@1 (no baseline);
+- ``deprecated_still_served``: `PAST_SUNSET_SERVED` (txn_velocity@1 under card_fraud-1-prod) and
+  `BEFORE_SUNSET_SERVED` (repayment_behaviour@1, deprecated until 2029, under credit_default-3-dev);
+- ``pii_paths_to_prod``: `PII_PATHS`, the customers table into both risk deployments in prod;
+- ``snapshots_past_retention``: `EXPIRED_SNAPSHOT`;
+- ``artifacts_without_owner``: `UNOWNED_ARTIFACT`, a feature set registered before anyone owned it;
+- ``training_serving_skew``: `SKEWED_DEPLOYMENT`, credit_default@3 in dev trained on
+  repayment_behaviour@2 and served from @1 (a patch that changed what the feature counts);
+- ``policy_decisions``: `DENIED_REQUEST`, dave's refused deploy (planted only when `load` is
+  given a `Governor`: a decision is OPA's, never written by hand);
+- ``high_risk_promotions_lacking_approvals``: `UNDER_APPROVED_PROMOTIONS`;
+- ``features_never_consumed``: `UNCONSUMED_FEATURE`;
+- ``version_history``: `HISTORY_SUBJECT`; ``entity_changes``: `CHANGES_SUBJECT`.
 """
 
 from __future__ import annotations
@@ -60,9 +77,13 @@ from lineage_graph.services.catalog import (
     default_deployment_name,
 )
 from lineage_graph.services.catalog_queries import CatalogQueries
+from lineage_graph.services.errors import PolicyDenied
+from lineage_graph.services.gates import Gates
+from lineage_graph.services.governance import decisions_about
 
 if TYPE_CHECKING:
     from lineage_graph.graph import Graph
+    from lineage_graph.services.governance import Governor
 
 LOADER: Final = "demo-loader"
 REVIEWERS: Final = ("alice", "carol")
@@ -82,6 +103,11 @@ def _snapshot_uid(namespace: str, name: str, version: str) -> str:
 
 def _at(day: str) -> datetime:
     return datetime.fromisoformat(day).replace(tzinfo=UTC)
+
+
+STORY_DAY: Final = _at("2026-11-26")
+"""The day the demo's story is told: past every planted expiry and sunset but the pending one.
+Nodes are stamped with the loader's real clock; audits with a time window take it as ``asOf``."""
 
 
 SOURCES: Final[list[dict[str, Any]]] = [
@@ -197,6 +223,7 @@ SNAPSHOTS: Final = [
 ]
 EXPIRED_SNAPSHOT: Final = (LENDING, "core.public.customers", "2025-10-31", 176_905, "2026-01-29")
 """Planted retention violation: a PII extract kept past its expiry (see the module docstring)."""
+EXPIRED_SNAPSHOT_UID: Final = _snapshot_uid(*EXPIRED_SNAPSHOT[:3])
 LENDING_SNAPSHOTS = [_snapshot_uid(ns, name, day) for ns, name, day, _ in SNAPSHOTS[:3]]
 FRAUD_SNAPSHOTS = [_snapshot_uid(ns, name, day) for ns, name, day, _ in SNAPSHOTS[3:]]
 
@@ -329,6 +356,19 @@ FEATURE_SETS: Final = [
 ]
 
 
+UNOWNED_ARTIFACT: Final = "featureset:fraud/merchant_profile"
+"""Planted: registered by the Feast import before anyone claimed it; no owner, no version yet."""
+BEFORE_SUNSET: Final = (
+    "featureset:risk/repayment_behaviour@1",
+    "2029-12-31",
+    "featureset:risk/repayment_behaviour@2",
+)
+"""Planted: deprecated with a sunset far enough ahead to stay pending for the demo's lifetime."""
+PAST_SUNSET: Final = ("featureset:fraud/txn_velocity@1", "2026-09-30", "featureset:fraud/txn_velocity@2")
+UNCONSUMED_FEATURE: Final = "feature:risk/repayment_behaviour@1#max_dpd_12m"
+"""Planted: credit_default@1 bound only late_payments_12m of repayment_behaviour@1."""
+
+
 def _features(namespace: str, name: str, version: int, inputs: list[str]) -> list[dict[str, str]]:
     return [{"input": i, "feature": f"feature:{namespace}/{name}@{version}#{i}"} for i in inputs]
 
@@ -418,15 +458,45 @@ MODEL_VERSIONS: Final = [
 DEV = "environment:global/dev"
 PROD = "environment:global/prod"
 
+INCOMPLETE_LINEAGE_IN_PROD: Final = ("model:fraud/card_fraud@1", "deployment:fraud/card_fraud-1-prod")
+"""Planted: the first fraud model went to prod with an evaluation that has no baseline."""
+PAST_SUNSET_SERVED: Final = (PAST_SUNSET[0], "deployment:fraud/card_fraud-1-prod")
+BEFORE_SUNSET_SERVED: Final = (BEFORE_SUNSET[0], "deployment:risk/credit_default-3-dev")
+SKEWED_DEPLOYMENT: Final = "deployment:risk/credit_default-3-dev"
+"""Planted: serves credit_default@3 from repayment_behaviour@1 though it was trained on @2."""
+SKEWED_SERVING: Final = ("featureset:risk/customer_profile@3", BEFORE_SUNSET[0])
+PII_PATHS: Final = (
+    (CUSTOMERS, "deployment:risk/credit_default-2-prod"),
+    (CUSTOMERS, "deployment:risk/credit_default-3-prod-shadow"),
+)
+"""Planted: the PII customers table reaches both risk deployments in prod."""
+UNDER_APPROVED_PROMOTIONS: Final = (
+    "deployment:risk/credit_default-2-staging",
+    "deployment:risk/credit_default-2-prod",
+)
+"""Planted: credit_default@2 (HIGH risk) was promoted twice with one approval (alice's) of two."""
+DENIED_ACTOR: Final = "dave"
+DENIED_REQUEST: Final = ("model:risk/credit_default@3", PROD, "deployment:risk/credit_default-3-prod")
+"""Planted: dave deploys credit_default@3 straight to prod, live; the promotion and targets
+policies refuse it and their decisions are recorded (needs a `Governor`, see `load`)."""
+HISTORY_SUBJECT: Final = "featureset:fraud/txn_velocity"
+CHANGES_SUBJECT: Final = "model:risk/credit_default"
 
-async def load(graph: Graph) -> int:
-    """Load (or re-send) the demo catalog; returns the number of catalog nodes afterwards."""
+
+async def load(graph: Graph, governor: Governor | None = None) -> int:
+    """Load (or re-send) the demo catalog; returns the number of catalog nodes afterwards.
+
+    With a `governor` (OPA holding the policies), also plant `DENIED_REQUEST` once: a refused
+    request leaves only its recorded decisions.
+    """
     await bootstrap.ensure_environments(graph)
     catalog = CatalogService(graph)
     await _data(catalog)
     await _features_catalog(catalog)
     await _models(catalog)
     await _serving(catalog)
+    if governor is not None:
+        await _denied_request(graph, governor)
     nodes, _ = await CatalogQueries(graph).counts()
     return nodes
 
@@ -488,6 +558,14 @@ async def _features_catalog(catalog: CatalogService) -> None:
         [
             FeatureSetInput(namespace=ns, name=name, entities=entities, owner=owner, description=doc)
             for ns, name, entities, owner, doc, *_ in FEATURE_SETS
+        ]
+        + [
+            FeatureSetInput(
+                namespace="fraud",
+                name="merchant_profile",
+                entities=["merchant_id"],
+                description="Merchant category and chargeback history (imported from Feast, unowned).",
+            )
         ],
         actor=LOADER,
     )
@@ -510,12 +588,8 @@ async def _features_catalog(catalog: CatalogService) -> None:
                 sources=tuple(sources),
             )
             await catalog.publish_feature_set_version(publication, actor=LOADER)
-    await catalog.deprecate(
-        "featureset:fraud/txn_velocity@1",
-        actor=LOADER,
-        sunset_at=_at("2026-09-30"),
-        replacement="featureset:fraud/txn_velocity@2",
-    )
+    for deprecated, sunset, replacement in (PAST_SUNSET, BEFORE_SUNSET):
+        await catalog.deprecate(deprecated, actor=LOADER, sunset_at=_at(sunset), replacement=replacement)
 
 
 async def _models(catalog: CatalogService) -> None:
@@ -605,7 +679,9 @@ async def _serving(catalog: CatalogService) -> None:
     await catalog.deploy(_deployment(credit_v2, DEV, "k8s-dev"), actor=LOADER)
     staging = await catalog.promote("deployment:risk/credit_default-2-dev", actor=LOADER)
     prod = await catalog.promote(staging.record.uid, actor=LOADER)
-    await catalog.deploy(_deployment(credit_v3, DEV, "k8s-dev"), actor=LOADER)
+    await catalog.deploy(
+        _deployment(credit_v3, DEV, "k8s-dev", serves_from=list(SKEWED_SERVING)), actor=LOADER
+    )
     await catalog.deploy(
         _deployment(
             credit_v3, PROD, "k8s-prod", DeploymentMode.SHADOW, traffic_percent=0.0, shadows=prod.record.uid
@@ -619,3 +695,16 @@ async def _serving(catalog: CatalogService) -> None:
     await catalog.approve(credit_v2, actor=alice, comment="Backtest and fairness review passed.")
     await catalog.approve(prod.record.uid, actor=carol, comment="Prod rollout approved by model risk.")
     await catalog.approve(fraud_v2, actor=carol, comment="Recall gain confirmed on February data.")
+
+
+async def _denied_request(graph: Graph, governor: Governor) -> None:
+    model_version, environment, deployment = DENIED_REQUEST
+    if any(d.actor == DENIED_ACTOR for d in await decisions_about(graph, deployment)):
+        return
+    gated = CatalogService(graph, gates=Gates(governor))
+    try:
+        await gated.deploy(_deployment(model_version, environment, "k8s-prod"), actor=DENIED_ACTOR)
+    except PolicyDenied:
+        return
+    msg = f"the policies let {DENIED_ACTOR} deploy {deployment}; the demo expects a refusal"
+    raise RuntimeError(msg)

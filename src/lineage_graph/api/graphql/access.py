@@ -14,7 +14,10 @@ not a resource and is not checked.
 
 Every mutation's decision is recorded as a ``PolicyDecision``, and so is every denied read;
 allowed reads are not recorded: a catalog serves orders of magnitude more reads than writes,
-and a decision node per read would outgrow the catalog itself.
+and a decision node per read would outgrow the catalog itself. A mutation's decisions are
+written by the mutation's own write transaction (`unit.attach`), so they commit with the change
+they allowed; decisions no committed transaction took (a denial, a failed or refused write) are
+recorded after execution in a transaction of their own.
 """
 
 from __future__ import annotations
@@ -54,6 +57,7 @@ from lineage_graph.policy.decisions import Finding, Package
 from lineage_graph.services.catalog import default_deployment_name
 from lineage_graph.services.gates import denial
 from lineage_graph.services.policy_inputs import authz_document
+from lineage_graph.services.unit import attach
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -61,6 +65,7 @@ if TYPE_CHECKING:
     from graphql import DocumentNode, SelectionSetNode
     from strawberry.types import Info
 
+    from lineage_graph.graph.database import Transaction
     from lineage_graph.policy.principals import Principal
     from lineage_graph.services.errors import PolicyDenied
     from lineage_graph.services.governance import Governor, Judgement
@@ -80,8 +85,16 @@ MUTATION_ACTIONS: Final[Mapping[str, str]] = {
 }
 """Mutations needing more than ``write`` (every other mutation)."""
 
-QUERY_ACTIONS: Final[Mapping[str, str]] = {"auditLog": "audit", "decisions": "audit"}
+QUERY_ACTIONS: Final[Mapping[str, str]] = {
+    "auditLog": "audit",
+    "decisions": "audit",
+    "audits": "audit",
+    "audit": "audit",
+}
 """Queries needing more than ``read`` (every other query)."""
+
+CATALOG_WIDE: Final = frozenset({"audits", "audit"})
+"""Queries about the whole catalog whatever their arguments: only ``*`` bindings reach them."""
 
 UID_ARGUMENTS: Final = ("uid", "subject", "deployment", "modelVersion", "featureSetVersion", "root")
 """Arguments naming the resource, tried in this order before any other uid-valued argument."""
@@ -211,6 +224,8 @@ def resources_of(field: str, arguments: Mapping[str, Any]) -> list[Resource]:
 
 
 def _resources(field: str, arguments: Mapping[str, Any]) -> list[Resource]:
+    if field in CATALOG_WIDE:
+        return [Resource("", "", EVERY_NAMESPACE)]
     kind = _INPUT_KINDS.get(field)
     if kind is not None and "input" in arguments:
         return [_from_input(kind, arguments["input"])]
@@ -318,6 +333,7 @@ class AccessGuard:
         self.principal = principal
         self.verdicts: dict[str, Verdict] = {}
         self._record: list[Judgement] = []
+        self._writing: tuple[Judgement, ...] = ()
 
     @property
     def actor(self) -> str:
@@ -347,7 +363,19 @@ class AccessGuard:
     def verdict(self, key: str) -> Verdict | None:
         return self.verdicts.get(key)
 
+    async def write(self, tx: Transaction) -> None:
+        """`unit.Attachment`: record the pending decisions inside the request's write transaction."""
+        self._writing = tuple(self._record)
+        if self._writing:
+            await self.governor.record_in(tx, self._writing)
+
+    def committed(self) -> None:
+        written = {id(j) for j in self._writing}
+        self._record = [j for j in self._record if id(j) not in written]
+        self._writing = ()
+
     async def record(self) -> None:
+        """Record, in a transaction of their own, the decisions no write transaction took."""
         pending, self._record = self._record, []
         if pending:
             await self.governor.record(pending)
@@ -367,7 +395,8 @@ class Authorization(SchemaExtension):
             kind, fields = operation
             await guard.authorize(fields, mutation=kind is OperationType.MUTATION)
         try:
-            yield
+            with attach(guard):
+                yield
         finally:
             try:
                 await guard.record()

@@ -6,7 +6,8 @@ Invalid arguments (malformed uid, unknown kind, bad cursor) are GraphQL errors w
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import strawberry
 from graphql import GraphQLError
@@ -166,10 +167,21 @@ class CatalogQuery:
 
     @strawberry.field(
         description="The versions of a feature set or model (a version's uid names its entity) with "
-        "status, dates, contract bump and the audit events that changed them."
+        "status, dates, contract bump and the audit events that changed them. With `asOf`, as they "
+        "stood at that time: the versions created by then, with the status, sunset and owner they "
+        "had, and only the events up to then (neighbour fields such as `replacedBy` show the graph "
+        "now; `lineage(asOf)` walks it as it was)."
     )
-    async def history(self, info: CtxInfo, uid: str) -> History:
-        found = await guarded(info.context.queries.history(uid))
+    async def history(
+        self,
+        info: CtxInfo,
+        uid: str,
+        as_of: Annotated[
+            datetime | None,
+            strawberry.argument(description="The time to see the history at (null: now; no zone: UTC)."),
+        ] = None,
+    ) -> History:
+        found = await guarded(info.context.queries.history(uid, as_of))
         return History(
             entity=to_node(found.entity),
             versions=[

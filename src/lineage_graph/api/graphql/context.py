@@ -3,53 +3,21 @@
 from __future__ import annotations
 
 from functools import cached_property
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 from strawberry.fastapi import BaseContext
 
 from lineage_graph.api.graphql.access import AccessGuard
 from lineage_graph.api.graphql.loaders import Loaders
+from lineage_graph.api.principal import ANONYMOUS, request_principal
 from lineage_graph.services.catalog import CatalogService
 from lineage_graph.services.catalog_queries import CatalogQueries
 from lineage_graph.services.gates import Enforcement, Gates
 from lineage_graph.services.governance import Governor
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
-
     from lineage_graph.api.runtime import Runtime
     from lineage_graph.policy.principals import Principal
-
-ACTOR_HEADER: Final = "X-Lineage-Actor"
-AUTHORIZATION_HEADER: Final = "Authorization"
-ANONYMOUS: Final = "anonymous"
-MAX_ACTOR_LENGTH: Final = 256
-
-
-def resolve_principal(header: str | None) -> str:
-    """The actor an ``X-Lineage-Actor`` header names (default ``anonymous``).
-
-    Only open mode (no tokens file) believes it: see `request_principal`.
-    """
-    if header is None:
-        return ANONYMOUS
-    actor = header.strip()
-    if not actor or len(actor) > MAX_ACTOR_LENGTH or any(ch < " " or ch == "\x7f" for ch in actor):
-        return ANONYMOUS
-    return actor
-
-
-def request_principal(runtime: Runtime, headers: Mapping[str, str] | None) -> Principal:
-    """The one place a request's principal is decided.
-
-    With a tokens file: the principal of ``Authorization: Bearer <token>``, or an
-    unauthenticated one (no roles) without a valid token. Without (open mode): the actor
-    ``X-Lineage-Actor`` names, granted admin on every namespace. Either way OPA's
-    ``lineage_graph.authz`` decides each operation.
-    """
-    authorization = headers.get(AUTHORIZATION_HEADER) if headers is not None else None
-    actor = resolve_principal(headers.get(ACTOR_HEADER) if headers is not None else None)
-    return runtime.authenticator.principal(authorization, actor)
 
 
 class Context(BaseContext):

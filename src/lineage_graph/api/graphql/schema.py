@@ -7,6 +7,7 @@ from strawberry.types import Info
 
 from lineage_graph import __version__
 from lineage_graph.api.graphql.access import Authorization, guard_root_fields
+from lineage_graph.api.graphql.audits import AuditQuery
 from lineage_graph.api.graphql.catalog_mutations import CatalogMutation
 from lineage_graph.api.graphql.catalog_queries import CatalogQuery
 from lineage_graph.api.graphql.context import Context
@@ -14,11 +15,12 @@ from lineage_graph.api.graphql.errors import REFUSALS
 from lineage_graph.api.graphql.governance import GovernanceQuery
 from lineage_graph.api.graphql.lineage import LineageQuery
 from lineage_graph.api.graphql.nodes import ALL_NODE_TYPES
+from lineage_graph.api.graphql.scalars import SCALAR_OVERRIDES
 from lineage_graph.api.graphql.system import ServerInfo
 
 
 @strawberry.type
-class Query(CatalogQuery, LineageQuery, GovernanceQuery):
+class Query(CatalogQuery, LineageQuery, GovernanceQuery, AuditQuery):
     @strawberry.field(description="The running service: version, Neo4j server, policy revision.")
     async def server_info(self, info: Info[Context, None]) -> ServerInfo:
         runtime = info.context.runtime
@@ -36,5 +38,9 @@ class Mutation(CatalogMutation):
 
 guard_root_fields(Query, Mutation)
 schema = strawberry.Schema(
-    query=Query, mutation=Mutation, types=[*ALL_NODE_TYPES, *REFUSALS], extensions=[Authorization]
+    query=Query,
+    mutation=Mutation,
+    types=[*ALL_NODE_TYPES, *REFUSALS],
+    extensions=[Authorization],
+    scalar_overrides=SCALAR_OVERRIDES,
 )
