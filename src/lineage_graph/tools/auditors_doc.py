@@ -146,7 +146,7 @@ def _relationships(root: Path) -> dict[str, dict[str, set[str]]]:
     found: dict[str, dict[str, set[str]]] = {}
 
     def entry(kind: str) -> dict[str, set[str]]:
-        return found.setdefault(kind, {"pairs": set(), "writers": set(), "readers": set()})
+        return found.setdefault(kind, {"pairs": set(), "writers": set()})
 
     for path in sorted(SRC.rglob("*.py")):
         for kind in _EDGE_WRITE.findall(path.read_text()):
@@ -154,13 +154,12 @@ def _relationships(root: Path) -> dict[str, dict[str, set[str]]]:
                 path.relative_to(SRC.parent).with_suffix("").as_posix().replace("/", ".")
             )
     for path in sorted(root.rglob("*.cypher")):
-        name = path.relative_to(root).with_suffix("").as_posix()
-        if name.startswith(("migrations/", "bench/")):
+        if path.relative_to(root).as_posix().startswith(("migrations/", "bench/")):
             continue
         text = path.read_text()
         for kinds in _TYPED_REL.findall(text):
             for kind in kinds.split("|"):
-                entry(kind)["readers"].add(name)
+                entry(kind)
         for a, kinds, b in _OUT.findall(text):
             for kind in kinds.split("|"):
                 entry(kind)["pairs"].add(f"{a} → {b}")
@@ -224,14 +223,13 @@ def render_schema(cypher_root: Path | None = None) -> str:
     ]
     relationships = _relationships(root)
     lines += _table(
-        ["type", "lineage", "label pairs", "written by", "read by (cypher/)"],
+        ["type", "lineage", "label pairs", "written by"],
         [
             (
                 f"`{kind}`",
                 "yes" if kind in LINEAGE_TYPES else "",
                 ", ".join(sorted(info["pairs"])),
-                ", ".join(f"`{w}`" for w in sorted(info["writers"])),
-                ", ".join(f"`{r}`" for r in sorted(info["readers"])),
+                ", ".join(f"`{w}`" for w in sorted(info["writers"])) or "statements in cypher/",
             )
             for kind, info in sorted(relationships.items())
         ],
