@@ -119,6 +119,9 @@ def main(argv: list[str] | None = None) -> int:
                     failures += 1
                     traceback.print_exc()
                     runs.append({"scale": scale, "scenario": name, "error": f"{type(exc).__name__}: {exc}"})
+                    if name == "raw_load":
+                        print(f"   the catalog did not load: skipping the rest of scale {scale}", flush=True)
+                        break
                     continue
                 load_after = load_average()
                 seconds = round(time.monotonic() - began, 1)

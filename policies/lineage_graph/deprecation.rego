@@ -67,11 +67,27 @@ codes := [entry.annotations.custom.codes |
 #   The decision for one document {now, consumer, featureSetVersions}. Unlike the
 #   other packages' evaluate it needs no configuration. decision, batch and
 #   lineage_graph.promotion call it.
-evaluate(doc) := lib.decision(union({_invalid(doc), _past_sunset(doc), _retired(doc)}), _sunset_pending(doc))
+evaluate(doc) := lib.decision(union({_invalid(doc), _past_sunset(doc, flagged), _retired(doc, flagged)}), _sunset_pending(doc, flagged)) if {
+	# Only versions that are not ACTIVE can raise findings: most consumers have none.
+	flagged := [version | some version in _versions(doc); version.status != "ACTIVE"]
+}
 
 _statuses := {"ACTIVE", "DEPRECATED", "RETIRED"}
 
-_invalid(doc) := {lib.finding("DEPRECATION_INVALID_INPUT", message, consumer, remediation) |
+# A well-formed document (the shape the compliance scan sends) is recognised in one pass.
+_invalid(doc) := set() if {
+	lib.timestamp_ns(doc.now)
+	uid := doc.consumer.uid
+	is_string(uid)
+	trim_space(uid) != ""
+	is_array(doc.featureSetVersions)
+	every version in doc.featureSetVersions {
+		is_string(version.uid)
+		trim_space(version.uid) != ""
+		version.status in _statuses
+		_valid_version("sunsetAt", version)
+	}
+} else := {lib.finding("DEPRECATION_INVALID_INPUT", message, consumer, remediation) |
 	some message in _input_errors(doc)
 	consumer := lib.text_at(doc, ["consumer", "uid"])
 	remediation := "Send {now, consumer: {kind, uid}, featureSetVersions: [{uid, status, sunsetAt, replacement}]}."
@@ -123,8 +139,8 @@ _valid_version("sunsetAt", version) if object.get(version, "sunsetAt", null) == 
 
 _valid_version("sunsetAt", version) if lib.timestamp_ns(version.sunsetAt)
 
-_past_sunset(doc) := {lib.finding("DEPRECATION_PAST_SUNSET", message, version.uid, _remediation(doc, version)) |
-	some version in _versions(doc)
+_past_sunset(doc, versions) := {lib.finding("DEPRECATION_PAST_SUNSET", message, version.uid, _remediation(doc, version)) |
+	some version in versions
 	version.status == "DEPRECATED"
 	_past_sunset_at(doc.now, version)
 	message := sprintf(
@@ -133,14 +149,14 @@ _past_sunset(doc) := {lib.finding("DEPRECATION_PAST_SUNSET", message, version.ui
 	)
 }
 
-_retired(doc) := {lib.finding("DEPRECATION_RETIRED_IN_USE", message, version.uid, _remediation(doc, version)) |
-	some version in _versions(doc)
+_retired(doc, versions) := {lib.finding("DEPRECATION_RETIRED_IN_USE", message, version.uid, _remediation(doc, version)) |
+	some version in versions
 	version.status == "RETIRED"
 	message := sprintf("%s uses %s, which is retired.", [_consumer(doc), version.uid])
 }
 
-_sunset_pending(doc) := {lib.finding("DEPRECATION_SUNSET_PENDING", message, version.uid, _remediation(doc, version)) |
-	some version in _versions(doc)
+_sunset_pending(doc, versions) := {lib.finding("DEPRECATION_SUNSET_PENDING", message, version.uid, _remediation(doc, version)) |
+	some version in versions
 	version.status == "DEPRECATED"
 	not _past_sunset_at(lib.value_at(doc, "now"), version)
 	message := sprintf("%s uses %s, deprecated: %s.", [_consumer(doc), version.uid, _deadline(version)])

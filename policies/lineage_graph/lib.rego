@@ -70,8 +70,10 @@ text(value) if {
 #   The string at path (a key or an array of keys) in obj when it is non-blank text,
 #   else "". Total: defined whatever obj is, without relying on builtin errors.
 text_at(obj, path) := value if {
-	value := value_at(obj, path)
-	text(value)
+	is_object(obj)
+	value := object.get(obj, path, null)
+	is_string(value)
+	trim_space(value) != ""
 } else := ""
 
 # METADATA
@@ -87,13 +89,17 @@ else := null
 # METADATA
 # title: Uid
 # description: The uid of an entity object, or "" when it has none.
-uid(entity) := text_at(entity, "uid")
+uid(entity) := entity.uid if {
+	is_string(entity.uid)
+	trim_space(entity.uid) != ""
+} else := ""
 
 # METADATA
 # title: Array at a path
 # description: The array at path in obj, or [] when it is missing or not an array.
 array_at(obj, path) := value if {
-	value := value_at(obj, path)
+	is_object(obj)
+	value := object.get(obj, path, null)
 	is_array(value)
 } else := []
 

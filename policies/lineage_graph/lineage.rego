@@ -88,7 +88,12 @@ evaluate(doc) := object.union(result, {"complete": result.allow}) if {
 	result := lib.decision(_invalid(doc) | _gaps(doc), set())
 }
 
-_invalid(doc) := {lib.finding("LINEAGE_INVALID_INPUT", message, entity, remediation) |
+# A well-formed document (the shape the compliance scan sends) is recognised in one pass.
+_invalid(doc) := set() if {
+	uid := doc.modelVersion.uid
+	is_string(uid)
+	trim_space(uid) != ""
+} else := {lib.finding("LINEAGE_INVALID_INPUT", message, entity, remediation) |
 	some message in _input_errors(doc)
 	entity := lib.text_at(doc, ["modelVersion", "uid"])
 	remediation := "Send {modelVersion: {uid, trainingRun, randomSeed, trainingScript, ...}} (docs/policies.md)."
@@ -113,9 +118,10 @@ _valid("uid", doc) if not is_object(lib.value_at(doc, "modelVersion"))
 
 _valid("uid", doc) if lib.uid(doc.modelVersion) != ""
 
-_gaps(doc) := {lib.finding(code, sprintf(item.message, [version.uid]), version.uid, item.remediation) |
+_gaps(doc) := {{"code": code, "message": sprintf(item.message, [version.uid]), "entity": version.uid, "remediation": item.remediation} |
 	version := doc.modelVersion
-	lib.uid(version) != ""
+	is_string(version.uid)
+	trim_space(version.uid) != ""
 	some code, item in _items
 	not _recorded(code, version)
 }

@@ -69,12 +69,40 @@ codes := [entry.annotations.custom.codes |
 # title: Evaluate
 # description: >-
 #   The decision for one document {now, subject} under cfg (the shape of
-#   data.lineage_graph.config). decision and batch both call it.
-evaluate(doc, cfg) := lib.decision(_violations(doc, cfg), _warnings(doc, cfg))
+#   data.lineage_graph.config). decision and batch both call it. A malformed
+#   document gets only its input findings: findings about a malformed subject
+#   would mislead. A well-formed one is checked once and judged from its window,
+#   derived once.
+evaluate(doc, cfg) := _judge(doc.subject, lib.timestamp_ns(doc.now), cfg) if _well_formed(doc)
 
-_violations(doc, cfg) := union({_invalid(doc), _unclassified(doc, cfg), _expired(doc, cfg)})
+else := lib.decision(_invalid(doc), set())
 
-_warnings(doc, cfg) := _override_ignored(doc, cfg) | _expiring_soon(doc, cfg)
+# No input errors (see _field_errors), checked in one pass.
+_well_formed(doc) if {
+	lib.timestamp_ns(doc.now)
+	subject := doc.subject
+	is_object(subject)
+	lib.text(subject.uid)
+	subject.kind in {"snapshot", "source"}
+	lib.timestamp_ns(subject.createdAt)
+}
+
+# Retired subjects (retiredAt set) no longer hold data: nothing to retain or delete.
+_judge(subject, _, _) := lib.decision(set(), set()) if object.get(subject, "retiredAt", null) != null
+
+_judge(subject, _, cfg) := lib.decision(_unclassified(subject, cfg), set()) if {
+	object.get(subject, "retiredAt", null) == null
+	not cfg.retention_days[object.get(subject, "classification", null)]
+}
+
+_judge(subject, now, cfg) := lib.decision(_expired(subject, now, expiry, window), warnings) if {
+	object.get(subject, "retiredAt", null) == null
+	maximum := cfg.retention_days[subject.classification]
+	override := object.get(subject, "retentionDays", null)
+	window := _window_days(override, maximum)
+	expiry := lib.timestamp_ns(subject.createdAt) + lib.days_ns(window)
+	warnings := _override_ignored(subject, override, maximum) | _expiring_soon(subject, now, expiry, window, cfg)
+}
 
 _invalid(doc) := {lib.finding("RETENTION_INVALID_INPUT", message, entity, remediation) |
 	some message in _input_errors(doc)
@@ -113,46 +141,32 @@ _valid("kind", doc) if doc.subject.kind in {"snapshot", "source"}
 
 _valid("createdAt", doc) if lib.timestamp_ns(doc.subject.createdAt)
 
-_unclassified(doc, cfg) := {lib.finding("RETENTION_UNKNOWN_CLASSIFICATION", message, subject.uid, remediation) |
-	subject := _subject(doc)
-	_active(subject)
-	classification := lib.value_at(subject, "classification")
-	not cfg.retention_days[classification]
+_unclassified(subject, cfg) := {lib.finding("RETENTION_UNKNOWN_CLASSIFICATION", message, subject.uid, remediation) |
+	classification := object.get(subject, "classification", null)
 	message := sprintf("%s %s has no known classification (%v).", [subject.kind, subject.uid, classification])
 	remediation := sprintf("Classify it as one of %s.", [lib.enumeration(object.keys(cfg.retention_days))])
 }
 
-_expired(doc, cfg) := {lib.finding("RETENTION_EXPIRED", message, subject.uid, remediation) |
-	subject := _subject(doc)
-	_active(subject)
-	expiry := _expiry_ns(subject, cfg)
-	lib.timestamp_ns(doc.now) >= expiry
+_expired(subject, now, expiry, window) := {lib.finding("RETENTION_EXPIRED", message, subject.uid, remediation) |
+	now >= expiry
 	message := sprintf(
 		"%s %s (%s) passed its %v-day retention window on %s.",
-		[subject.kind, subject.uid, subject.classification, _window_days(subject, cfg), time.format(expiry)],
+		[subject.kind, subject.uid, subject.classification, window, time.format(expiry)],
 	)
 	remediation := sprintf("Delete the data of %s and mark it retired (retiredAt).", [subject.uid])
 }
 
-_expiring_soon(doc, cfg) := {lib.finding("RETENTION_EXPIRING_SOON", message, subject.uid, remediation) |
-	subject := _subject(doc)
-	_active(subject)
-	expiry := _expiry_ns(subject, cfg)
-	now := lib.timestamp_ns(doc.now)
+_expiring_soon(subject, now, expiry, window, cfg) := {lib.finding("RETENTION_EXPIRING_SOON", message, subject.uid, remediation) |
 	now < expiry
 	now >= expiry - lib.days_ns(cfg.retention_warning_days)
 	message := sprintf(
 		"%s %s (%s) reaches the end of its %v-day retention window on %s.",
-		[subject.kind, subject.uid, subject.classification, _window_days(subject, cfg), time.format(expiry)],
+		[subject.kind, subject.uid, subject.classification, window, time.format(expiry)],
 	)
 	remediation := sprintf("Plan the deletion of %s, or move its consumers to a newer snapshot.", [subject.uid])
 }
 
-_override_ignored(doc, cfg) := {lib.finding("RETENTION_OVERRIDE_IGNORED", message, subject.uid, remediation) |
-	subject := _subject(doc)
-	_active(subject)
-	maximum := cfg.retention_days[subject.classification]
-	override := object.get(subject, "retentionDays", null)
+_override_ignored(subject, override, maximum) := {lib.finding("RETENTION_OVERRIDE_IGNORED", message, subject.uid, remediation) |
 	override != null
 	not _shortens(override, maximum)
 	message := sprintf(
@@ -169,14 +183,6 @@ _shortens(override, maximum) if {
 	override <= maximum
 }
 
-_window_days(subject, cfg) := subject.retentionDays if {
-	_shortens(subject.retentionDays, cfg.retention_days[subject.classification])
-} else := cfg.retention_days[subject.classification]
+_window_days(override, maximum) := override if _shortens(override, maximum)
 
-_expiry_ns(subject, cfg) := lib.timestamp_ns(subject.createdAt) + lib.days_ns(_window_days(subject, cfg))
-
-# The subject, once the input is valid: findings about a malformed one would mislead.
-_subject(doc) := doc.subject if count(_input_errors(doc)) == 0
-
-# Retired subjects (retiredAt set) no longer hold data: nothing to retain or delete.
-_active(subject) if object.get(subject, "retiredAt", null) == null
+else := maximum

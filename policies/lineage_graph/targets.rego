@@ -69,7 +69,20 @@ evaluate(doc, cfg) := lib.decision(
 	set(),
 )
 
-_invalid(doc) := {lib.finding("TARGET_INVALID_INPUT", message, entity, remediation) |
+# A well-formed document (the shape the compliance scan sends) is recognised in one pass.
+_invalid(doc) := set() if {
+	environment := doc.environment
+	is_string(environment)
+	trim_space(environment) != ""
+	uid := doc.deployment.uid
+	is_string(uid)
+	trim_space(uid) != ""
+	is_array(doc.featureSetVersions)
+	every version in doc.featureSetVersions {
+		is_string(version.uid)
+		trim_space(version.uid) != ""
+	}
+} else := {lib.finding("TARGET_INVALID_INPUT", message, entity, remediation) |
 	some message in _input_errors(doc)
 	entity := lib.text_at(doc, ["deployment", "uid"])
 	remediation := "Send {environment, deployment: {uid, target}, featureSetVersions: [{uid, store}]}."
@@ -128,16 +141,32 @@ _targets(doc, cfg) := {lib.finding("TARGET_NOT_APPROVED", message, deployment.ui
 	remediation := _redirect("Deploy to", "deployment target", approved, environment)
 }
 
-_stores(doc, cfg) := {lib.finding("TARGET_STORE_NOT_APPROVED", message, version.uid, remediation) |
+# The versions served from stores not approved, found first; the remediation they share is
+# then built once.
+_stores(doc, cfg) := {{"code": "TARGET_STORE_NOT_APPROVED", "message": message, "entity": uid, "remediation": remediation} |
 	environment := _environment(doc, cfg)
 	approved := object.get(cfg.approved_stores, environment, [])
-	some version in lib.array_at(doc, "featureSetVersions")
-	lib.uid(version) != ""
-	store := lib.text_at(version, "store")
-	not store in approved
-	message := sprintf("%s is served from %s, which is not approved for %s.", [version.uid, _label(store), environment])
+	versions := doc.featureSetVersions
+	is_array(versions)
+	unapproved := [[uid, store] |
+		some version in versions
+		uid := version.uid
+		is_string(uid)
+		trim_space(uid) != ""
+		store := object.get(version, "store", null)
+		not store in approved
+	]
+	count(unapproved) > 0
 	remediation := _redirect("Serve it from", "feature store", approved, environment)
+	some [uid, store] in unapproved
+	message := concat("", [uid, " is served from ", _store_label(store), ", which is not approved for ", environment, "."])
 }
+
+# A store as the messages name it: blank or not text is "(none)".
+_store_label(store) := store if {
+	is_string(store)
+	trim_space(store) != ""
+} else := "(none)"
 
 # The environment when it is known; findings about targets and stores need it.
 _environment(doc, cfg) := environment if {

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Sequence
     from datetime import datetime
 
     from lineage_graph.graph.database import Graph, Row, Transaction
@@ -22,10 +22,14 @@ class AuditChainCorruptedError(RuntimeError):
     """An event could not be linked to its entity, so the chain would have a gap."""
 
 
-async def lock_chain(tx: Transaction) -> ChainHead:
-    """Lock the chain head for the rest of the transaction and return it."""
-    row = (await tx.run("audit/lock_chain"))[0]
-    return ChainHead(int(row["seq"]), str(row["head"]))
+async def lock_chain(
+    tx: Transaction, uids: Iterable[str] = ()
+) -> tuple[ChainHead, dict[str, dict[str, Any]]]:
+    """Lock the chain head for the rest of the transaction; return it and the properties of the
+    existing catalog nodes among `uids` (read under the lock), by uid."""
+    row = (await tx.run("audit/lock_chain", {"uids": sorted(set(uids))}))[0]
+    nodes = {node["uid"]: node["props"] for node in row["nodes"]}
+    return ChainHead(int(row["seq"]), str(row["head"])), nodes
 
 
 async def append_events(

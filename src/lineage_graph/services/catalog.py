@@ -437,25 +437,23 @@ class CatalogService:
         uids = _check_batch(inputs, "data sources")
 
         async def work(unit: Unit) -> list[Written[DataSource]]:
-            existing = await unit.store.nodes(uids)
             items: list[tuple[Entity, Mapping[str, Any]]] = [(i, {}) for i in inputs]
-            plan = _upsert(unit, "registerDataSource", items, existing, immutable=False, uids=uids)
+            plan = _upsert(unit, "registerDataSource", items, unit.preloaded, immutable=False, uids=uids)
             await unit.upsert_nodes(plan.rows)
             return [written(r, o, DataSource) for r, o in plan.results]
 
-        return await self._run(actor, work)
+        return await self._run(actor, work, preload=uids)
 
     async def register_dataset_snapshots(
         self, inputs: Sequence[DatasetSnapshotInput], *, actor: str
     ) -> list[Written[DatasetSnapshot]]:
         uids = _check_batch(inputs, "dataset snapshots")
+        sources = {
+            uid: Uid(Kind.SOURCE, i.namespace, i.name).format() for uid, i in zip(uids, inputs, strict=True)
+        }
 
         async def work(unit: Unit) -> list[Written[DatasetSnapshot]]:
-            sources = {
-                uid: Uid(Kind.SOURCE, i.namespace, i.name).format()
-                for uid, i in zip(uids, inputs, strict=True)
-            }
-            existing = await unit.store.nodes([*sources, *sources.values()])
+            existing = unit.preloaded
             _require(existing, sources.values(), "data source")
             items: list[tuple[Entity, Mapping[str, Any]]] = [(i, {}) for i in inputs]
             plan = _upsert(unit, "registerDatasetSnapshot", items, existing, immutable=True, uids=uids)
@@ -465,17 +463,17 @@ class CatalogService:
             )
             return [written(r, o, DatasetSnapshot) for r, o in plan.results]
 
-        return await self._run(actor, work)
+        return await self._run(actor, work, preload=[*sources, *sources.values()])
 
     async def register_transforms(
         self, requests: Sequence[TransformRegistration], *, actor: str
     ) -> list[Written[Transform]]:
         uids = _check_batch([r.transform for r in requests], "transforms")
         io = [self._io(r.reads, r.writes) for r in requests]
+        refs = {u for reads, writes in io for u in (*reads, *writes)}
 
         async def work(unit: Unit) -> list[Written[Transform]]:
-            refs = {u for reads, writes in io for u in (*reads, *writes)}
-            existing = await unit.store.nodes([*uids, *refs])
+            existing = unit.preloaded
             _require(existing, sorted(refs))
             items = [
                 (r.transform, {"reads": reads, "writes": writes})
@@ -494,21 +492,21 @@ class CatalogService:
             await self._lineage_io(unit, [(uid, *rw) for uid, rw in zip(uids, io, strict=True)], plan)
             return [written(r, o, Transform) for r, o in plan.results]
 
-        return await self._run(actor, work)
+        return await self._run(actor, work, preload=[*uids, *refs])
 
     async def record_transform_runs(
         self, records: Sequence[TransformRunRecord], *, actor: str
     ) -> list[Written[TransformRun]]:
         uids = _check_batch([r.run for r in records], "transform runs")
         io = [self._io(r.reads, r.writes) for r in records]
+        jobs = {
+            uid: Uid(Kind.TRANSFORM, r.run.namespace, r.run.name).format()
+            for uid, r in zip(uids, records, strict=True)
+        }
+        refs = {u for reads, writes in io for u in (*reads, *writes)}
 
         async def work(unit: Unit) -> list[Written[TransformRun]]:
-            jobs = {
-                uid: Uid(Kind.TRANSFORM, r.run.namespace, r.run.name).format()
-                for uid, r in zip(uids, records, strict=True)
-            }
-            refs = {u for reads, writes in io for u in (*reads, *writes)}
-            existing = await unit.store.nodes([*jobs, *jobs.values(), *refs])
+            existing = unit.preloaded
             _require(existing, sorted(set(jobs.values())), "transform")
             _require(existing, sorted(refs))
             items = [
@@ -529,7 +527,7 @@ class CatalogService:
             await self._lineage_io(unit, [(uid, *rw) for uid, rw in zip(uids, io, strict=True)], plan)
             return [written(r, o, TransformRun) for r, o in plan.results]
 
-        return await self._run(actor, work)
+        return await self._run(actor, work, preload=[*jobs, *jobs.values(), *refs])
 
     @staticmethod
     def _io(reads: Sequence[str], writes: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -1163,9 +1161,11 @@ class CatalogService:
 
     # -------------------------------------------------------------------------------------------
 
-    async def _run(self, actor: str, work: Callable[[Unit], Awaitable[T]]) -> T:
+    async def _run(
+        self, actor: str, work: Callable[[Unit], Awaitable[T]], *, preload: Iterable[str] = ()
+    ) -> T:
         try:
-            return await transaction(self.graph, actor, work, clock=self.clock)
+            return await transaction(self.graph, actor, work, clock=self.clock, preload=preload)
         except PolicyDenied as denied:
             # The write rolled back; its decisions are recorded on their own.
             if self.gates is not None and denied.judgements:

@@ -43,9 +43,12 @@ if TYPE_CHECKING:
     from lineage_graph.policy import PolicyEngine
     from lineage_graph.policy.principals import TokenDirectory
 
-PAGE_SIZE: Final = 5_000
+PAGE_SIZE: Final = 2_000
 CHUNK_SIZE: Final = 1_000
 CONCURRENCY: Final = 4
+LISTING_PAGES: Final = 25
+"""Subjects are listed ``LISTING_PAGES`` pages per ``governance/page`` query: each listing sorts
+every candidate of its kinds, so one listing for many input pages saves re-sorting."""
 
 Doc = dict[str, Any]
 
@@ -243,6 +246,7 @@ class ComplianceScan:
         self.clock = clock
         self.keep_decisions = keep_decisions
         self.slots = asyncio.Semaphore(concurrency)
+        self._feature_set_versions: dict[str, dict[str, Any]] = {}
 
     async def run(
         self, scope: Scope | None = None, packages: Collection[Package] | None = None
@@ -252,6 +256,7 @@ class ComplianceScan:
         now = inputs.timestamp(self.clock()) or ""
         report = ScanReport(now=now, scope=scope, summaries={p: PackageSummary(p) for p in wanted})
         self.slots = asyncio.Semaphore(self.concurrency)
+        self._feature_set_versions = {}
         with_now = {"now": now}
         evaluators = {p: _Evaluator(self, p, report, with_now if p in _TIMED else {}) for p in wanted}
         failed = True
@@ -289,31 +294,35 @@ class ComplianceScan:
     # paging ------------------------------------------------------------------------------------
 
     async def _pages(self, kinds: Sequence[Kind], scope: Scope) -> AsyncIterator[list[str]]:
-        after = ""
-        while True:
-            rows = await self.graph.read_values(
-                "governance/page",
-                {
-                    "kinds": [k.value for k in kinds],
-                    "after": after,
-                    "limit": self.page_size,
-                    **scope.params(),
-                },
-            )
-            if not rows:
-                return
-            uids = [str(r["uid"]) for r in rows]
-            yield uids
-            if len(rows) < self.page_size:
-                return
-            after = uids[-1]
+        """The subjects, `page_size` uids at a time, in uid order. The next listing is read
+        while the pages of the current one are judged."""
+        limit = self.page_size * LISTING_PAGES
+        params = {"kinds": [k.value for k in kinds], "limit": limit, **scope.params()}
+
+        async def listing(after: str) -> list[str]:
+            rows = await self.graph.read_values("governance/page", {**params, "after": after})
+            return [str(r["uid"]) for r in rows]
+
+        uids = await listing("")
+        while uids:
+            following = asyncio.ensure_future(listing(uids[-1])) if len(uids) == limit else None
+            try:
+                for start in range(0, len(uids), self.page_size):
+                    yield uids[start : start + self.page_size]
+            finally:
+                if following is not None and not following.done():
+                    following.cancel()
+            uids = await following if following is not None else []
 
     async def _versions(self, uids: Iterable[str]) -> dict[str, dict[str, Any]]:
-        wanted = sorted(set(uids))
-        if not wanted:
-            return {}
-        rows = await self.graph.read_values("governance/feature_set_versions", {"uids": wanted})
-        return {str(r["uid"]): r for r in rows}
+        """``feature_set_versions`` rows, each read once per scan (model versions and
+        deployments share a few thousand feature-set versions)."""
+        known = self._feature_set_versions
+        wanted = sorted({u for u in uids if u not in known})
+        if wanted:
+            rows = await self.graph.read_values("governance/feature_set_versions", {"uids": wanted})
+            known.update((str(r["uid"]), r) for r in rows)
+        return known
 
     # families ----------------------------------------------------------------------------------
 
@@ -369,20 +378,7 @@ class ComplianceScan:
                 if promotion is not None:
                     model_version = model_versions.get(str(row.get("modelVersion")))
                     if model_version is not None:
-                        from_env = inputs.from_environment(
-                            environment,
-                            order,
-                            promoted_from=row.get("promotedFrom"),
-                            elsewhere=[str(e) for e in row["otherEnvironments"] if e],
-                        )
-                        doc = inputs.promotion_document(
-                            model_version,
-                            to_environment=environment,
-                            from_env=from_env,
-                            order=order,
-                            versions=serving,
-                        )
-                        promotions.append((uid, doc))
+                        promotions.append((uid, deployment_promotion(row, model_version, order, serving)))
                 if targets is not None:
                     placements.append(
                         (uid, inputs.targets_document(environment, uid, row.get("target"), serving))
@@ -419,6 +415,26 @@ class ComplianceScan:
     def _grants(self, principal_id: str) -> Principal:
         known = self.directory.by_id(principal_id) if self.directory is not None else None
         return known or Principal(id=principal_id, roles=())
+
+
+def deployment_promotion(
+    row: Mapping[str, Any],
+    model_version: Mapping[str, Any],
+    order: Mapping[str, int],
+    serving: Sequence[Mapping[str, Any]],
+) -> Doc:
+    """The promotion document of a deployment (a ``deployment_inputs`` row): would its model
+    version (a ``model_version_inputs`` row) enter its environment today, served by `serving`."""
+    environment = inputs.environment_name(row.get("environment")) or ""
+    from_env = inputs.from_environment(
+        environment,
+        order,
+        promoted_from=row.get("promotedFrom"),
+        elsewhere=[str(e) for e in row["otherEnvironments"] if e],
+    )
+    return inputs.promotion_document(
+        model_version, to_environment=environment, from_env=from_env, order=order, versions=serving
+    )
 
 
 _TIMED: Final = frozenset({Package.RETENTION, Package.DEPRECATION, Package.PROMOTION})

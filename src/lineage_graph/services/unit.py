@@ -27,7 +27,7 @@ from lineage_graph.graph.catalog_store import CatalogStore
 from lineage_graph.services.audit import PendingEvent, chain
 
 if TYPE_CHECKING:
-    from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+    from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 
     from lineage_graph.graph import Graph
     from lineage_graph.graph.audit_store import ChainHead
@@ -66,10 +66,20 @@ def utc_now() -> datetime:
 class Unit:
     """What a service's work function gets: the store, the actor, the time, the audit trail."""
 
-    def __init__(self, tx: Transaction, *, actor: str, now: datetime, head: ChainHead) -> None:
+    def __init__(
+        self,
+        tx: Transaction,
+        *,
+        actor: str,
+        now: datetime,
+        head: ChainHead,
+        preloaded: dict[str, dict[str, Any]] | None = None,
+    ) -> None:
         self.store = CatalogStore(tx, actor=actor, now=now)
         self.actor = actor
         self.now = now
+        self.preloaded: dict[str, dict[str, Any]] = preloaded or {}
+        """The existing nodes among the transaction's `preload` uids, read when it locked the chain."""
         self._head = head
         self._events: list[PendingEvent] = []
 
@@ -120,12 +130,16 @@ async def transaction(
     work: Callable[[Unit], Awaitable[T]],
     *,
     clock: Callable[[], datetime] = utc_now,
+    preload: Iterable[str] = (),
 ) -> T:
+    """Run `work` in a write transaction; the existing nodes among `preload` are read with the
+    chain lock (no round trip of their own) into `Unit.preloaded`."""
     attachments = _attached.get()
+    wanted = list(preload)
 
     async def run(tx: Transaction) -> T:
-        head = await audit_store.lock_chain(tx)
-        unit = Unit(tx, actor=actor, now=clock(), head=head)
+        head, preloaded = await audit_store.lock_chain(tx, wanted)
+        unit = Unit(tx, actor=actor, now=clock(), head=head, preloaded=preloaded)
         result = await work(unit)
         await unit.flush()
         for attachment in attachments:
