@@ -67,9 +67,10 @@ codes := [entry.annotations.custom.codes |
 #   The decision for one document {now, consumer, featureSetVersions}. Unlike the
 #   other packages' evaluate it needs no configuration. decision, batch and
 #   lineage_graph.promotion call it.
-evaluate(doc) := lib.decision(union({_invalid(doc), _past_sunset(doc, flagged), _retired(doc, flagged)}), _sunset_pending(doc, flagged)) if {
+evaluate(doc) := lib.decision(violations, _sunset_pending(doc, flagged)) if {
 	# Only versions that are not ACTIVE can raise findings: most consumers have none.
 	flagged := [version | some version in _versions(doc); version.status != "ACTIVE"]
+	violations := union({_invalid(doc), _past_sunset(doc, flagged), _retired(doc, flagged)})
 }
 
 _statuses := {"ACTIVE", "DEPRECATED", "RETIRED"}
@@ -139,7 +140,7 @@ _valid_version("sunsetAt", version) if object.get(version, "sunsetAt", null) == 
 
 _valid_version("sunsetAt", version) if lib.timestamp_ns(version.sunsetAt)
 
-_past_sunset(doc, versions) := {lib.finding("DEPRECATION_PAST_SUNSET", message, version.uid, _remediation(doc, version)) |
+_past_sunset(doc, versions) := {finding |
 	some version in versions
 	version.status == "DEPRECATED"
 	_past_sunset_at(doc.now, version)
@@ -147,19 +148,22 @@ _past_sunset(doc, versions) := {lib.finding("DEPRECATION_PAST_SUNSET", message, 
 		"%s uses %s, deprecated and past its sunset (%s).",
 		[_consumer(doc), version.uid, version.sunsetAt],
 	)
+	finding := lib.finding("DEPRECATION_PAST_SUNSET", message, version.uid, _remediation(doc, version))
 }
 
-_retired(doc, versions) := {lib.finding("DEPRECATION_RETIRED_IN_USE", message, version.uid, _remediation(doc, version)) |
+_retired(doc, versions) := {finding |
 	some version in versions
 	version.status == "RETIRED"
 	message := sprintf("%s uses %s, which is retired.", [_consumer(doc), version.uid])
+	finding := lib.finding("DEPRECATION_RETIRED_IN_USE", message, version.uid, _remediation(doc, version))
 }
 
-_sunset_pending(doc, versions) := {lib.finding("DEPRECATION_SUNSET_PENDING", message, version.uid, _remediation(doc, version)) |
+_sunset_pending(doc, versions) := {finding |
 	some version in versions
 	version.status == "DEPRECATED"
 	not _past_sunset_at(lib.value_at(doc, "now"), version)
 	message := sprintf("%s uses %s, deprecated: %s.", [_consumer(doc), version.uid, _deadline(version)])
+	finding := lib.finding("DEPRECATION_SUNSET_PENDING", message, version.uid, _remediation(doc, version))
 }
 
 _past_sunset_at(now, version) if lib.timestamp_ns(now) >= lib.timestamp_ns(version.sunsetAt)

@@ -118,12 +118,18 @@ _valid("uid", doc) if not is_object(lib.value_at(doc, "modelVersion"))
 
 _valid("uid", doc) if lib.uid(doc.modelVersion) != ""
 
-_gaps(doc) := {{"code": code, "message": sprintf(item.message, [version.uid]), "entity": version.uid, "remediation": item.remediation} |
+_gaps(doc) := {finding |
 	version := doc.modelVersion
 	is_string(version.uid)
 	trim_space(version.uid) != ""
 	some code, item in _items
 	not _recorded(code, version)
+	finding := {
+		"code": code,
+		"message": sprintf(item.message, [version.uid]),
+		"entity": version.uid,
+		"remediation": item.remediation,
+	}
 }
 
 _items := {

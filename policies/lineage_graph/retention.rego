@@ -156,7 +156,7 @@ _expired(subject, now, expiry, window) := {lib.finding("RETENTION_EXPIRED", mess
 	remediation := sprintf("Delete the data of %s and mark it retired (retiredAt).", [subject.uid])
 }
 
-_expiring_soon(subject, now, expiry, window, cfg) := {lib.finding("RETENTION_EXPIRING_SOON", message, subject.uid, remediation) |
+_expiring_soon(subject, now, expiry, window, cfg) := {finding |
 	now < expiry
 	now >= expiry - lib.days_ns(cfg.retention_warning_days)
 	message := sprintf(
@@ -164,9 +164,10 @@ _expiring_soon(subject, now, expiry, window, cfg) := {lib.finding("RETENTION_EXP
 		[subject.kind, subject.uid, subject.classification, window, time.format(expiry)],
 	)
 	remediation := sprintf("Plan the deletion of %s, or move its consumers to a newer snapshot.", [subject.uid])
+	finding := lib.finding("RETENTION_EXPIRING_SOON", message, subject.uid, remediation)
 }
 
-_override_ignored(subject, override, maximum) := {lib.finding("RETENTION_OVERRIDE_IGNORED", message, subject.uid, remediation) |
+_override_ignored(subject, override, maximum) := {finding |
 	override != null
 	not _shortens(override, maximum)
 	message := sprintf(
@@ -174,6 +175,7 @@ _override_ignored(subject, override, maximum) := {lib.finding("RETENTION_OVERRID
 		[subject.kind, subject.uid, override, subject.classification, maximum],
 	)
 	remediation := sprintf("Set retentionDays to a number of days between 0 and %v, or remove it.", [maximum])
+	finding := lib.finding("RETENTION_OVERRIDE_IGNORED", message, subject.uid, remediation)
 }
 
 # An override may shorten the window, never extend it.

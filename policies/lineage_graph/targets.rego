@@ -143,7 +143,7 @@ _targets(doc, cfg) := {lib.finding("TARGET_NOT_APPROVED", message, deployment.ui
 
 # The versions served from stores not approved, found first; the remediation they share is
 # then built once.
-_stores(doc, cfg) := {{"code": "TARGET_STORE_NOT_APPROVED", "message": message, "entity": uid, "remediation": remediation} |
+_stores(doc, cfg) := {finding |
 	environment := _environment(doc, cfg)
 	approved := object.get(cfg.approved_stores, environment, [])
 	versions := doc.featureSetVersions
@@ -160,6 +160,7 @@ _stores(doc, cfg) := {{"code": "TARGET_STORE_NOT_APPROVED", "message": message, 
 	remediation := _redirect("Serve it from", "feature store", approved, environment)
 	some [uid, store] in unapproved
 	message := concat("", [uid, " is served from ", _store_label(store), ", which is not approved for ", environment, "."])
+	finding := {"code": "TARGET_STORE_NOT_APPROVED", "message": message, "entity": uid, "remediation": remediation}
 }
 
 # A store as the messages name it: blank or not text is "(none)".

@@ -1,7 +1,8 @@
 """Catalog writes inside one transaction: read current state, upsert nodes, merge edges.
 
 Every method is one round trip with a whole batch (``UNWIND $rows``); callers gather rows
-first. Node rows are ``{uid, kind, props}`` with props from `codec.to_properties`.
+first. Node rows are ``{uid, kind, props}`` with props from `codec.to_properties`, plus an
+optional ``event`` (a chained audit event row, see `services.unit.Unit.upsert_nodes`).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Compliance scans: every policy over the whole catalog (or a scope), in batches.
 
-Subjects are read a page at a time (`page_size` uids in uid order, ``cypher/governance/page``),
-their bounded subgraphs with the same named queries the gates use, shaped by
+Subjects are listed in uid order (``cypher/governance/page``, `LISTING_PAGES` pages per query)
+and read a page at a time (`page_size` uids): their bounded subgraphs with the same named
+queries the gates use (each feature-set version once per scan), shaped by
 `services.policy_inputs`, and judged through each package's ``batch`` rule `chunk_size`
 documents per OPA call (a scan of N subjects makes ``ceil(N / chunk_size)`` calls per package,
 never one per entity), with up to `concurrency` calls in flight.
