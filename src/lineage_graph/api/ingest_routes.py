@@ -10,9 +10,10 @@ Both routes are authorised like GraphQL (docs/adr/0004-ingest-authz.md): the cal
 principal `request_principal` resolves (a bearer token, or ``X-Lineage-Actor`` in open mode;
 the MLflow webhook is the HMAC-verified ``mlflow-webhook`` principal), and OPA's
 ``lineage_graph.authz`` must allow the ``ingest`` action in every namespace the request writes
-into, in one call; each decision is recorded. 401 without a valid token when a tokens file is
-configured; 403 with the violations when denied; 503 when OPA cannot decide (fail closed).
-Nothing is stored in any of these cases.
+into, in one call; denials are recorded (allowances are not: re-sending events changes
+nothing, and producers send far more than the catalog keeps). 401 without a valid token when
+a tokens file is configured; 403 with the violations when denied; 503 when OPA cannot decide
+(fail closed). Nothing is stored in any of these cases.
 """
 
 from __future__ import annotations
@@ -126,8 +127,8 @@ def _translated_uids(translation: Translation) -> list[str]:
 async def authorize(
     runtime: Runtime, principal: Principal, resources: list[tuple[str, str, str]], route: str
 ) -> JSONResponse | None:
-    """None when ``lineage_graph.authz`` allows `ingest` on every resource (one OPA call, every
-    decision recorded); otherwise the 403 (denied) or 503 (OPA cannot decide) to answer."""
+    """None when ``lineage_graph.authz`` allows `ingest` on every resource (one OPA call);
+    otherwise the 403 (denied) or 503 (OPA cannot decide) to answer, the denials recorded."""
     governor = Governor(runtime.policies, runtime.graph, runtime.policy_revision)
     subjects = [
         (uid, authz_document(principal, INGEST_ACTION, kind, uid, namespace))
@@ -136,13 +137,13 @@ async def authorize(
     judged = await governor.judge_many(
         Package.AUTHZ, subjects, actor=principal.id or ANONYMOUS, action=f"{route}:{INGEST_ACTION}"
     )
-    try:
-        await governor.record(judged)
-    except Exception:
-        log.exception("could not record the authorisation decisions of an ingest request")
     denied = [j for j in judged if not j.decision.allow]
     if not denied:
         return None
+    try:
+        await governor.record(denied)
+    except Exception:
+        log.exception("could not record the authorisation decisions of an ingest request")
     refused = denial(denied, route)
     return error_response(
         503 if any(j.unavailable for j in denied) else 403,
