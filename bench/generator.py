@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lineage_graph.domain import Kind, Uid
+from lineage_graph.services.lineage import LINEAGE_TYPES
 
 Row = dict[str, Any]
 
@@ -25,19 +26,7 @@ ENVIRONMENTS = ("dev", "staging", "prod")
 SCALES = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 
 # The edge types a lineage walk follows (cypher/lineage/downstream.cypher), dependent → dependency.
-LINEAGE_EDGES = frozenset(
-    (
-        "READS",
-        "PRODUCED_BY",
-        "SNAPSHOT_OF",
-        "DEFINED_IN",
-        "DERIVED_FROM",
-        "USES",
-        "CONSUMES",
-        "SERVES",
-        "SERVES_FROM",
-    )
-)
+LINEAGE_EDGES = frozenset(LINEAGE_TYPES)
 
 
 @dataclass
