@@ -71,7 +71,7 @@ _LIMITS: Final = {
 
 def encode_component(value: str) -> str:
     """Percent-encode the reserved characters of one uid component."""
-    if not any(ch in RESERVED for ch in value):
+    if RESERVED.isdisjoint(value):
         return value
     return "".join("".join(f"%{b:02X}" for b in ch.encode()) if ch in RESERVED else ch for ch in value)
 
