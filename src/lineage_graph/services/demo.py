@@ -511,19 +511,9 @@ async def _data(catalog: CatalogService) -> None:
                 version=day,
                 row_count=rows,
                 content_hash=f"sha256-{name.lower()}-{day}",
+                expires_at=_at(expires) if expires else None,
             )
-            for ns, name, day, rows in SNAPSHOTS
-        ]
-        + [
-            DatasetSnapshotInput(
-                namespace=ns,
-                name=name,
-                version=day,
-                row_count=rows,
-                content_hash=f"sha256-{name.lower()}-{day}",
-                expires_at=_at(expires),
-            )
-            for ns, name, day, rows, expires in [EXPIRED_SNAPSHOT]
+            for ns, name, day, rows, expires in [*((*s, None) for s in SNAPSHOTS), EXPIRED_SNAPSHOT]
         ],
         actor=LOADER,
     )
