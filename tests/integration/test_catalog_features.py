@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import pytest
+
+from tests import graphql
 
 if TYPE_CHECKING:
     import httpx
@@ -42,16 +45,7 @@ V1: dict[str, Any] = {
 }
 
 
-async def gql(
-    client: httpx.AsyncClient, query: str, actor: str = "alice", **variables: Any
-) -> dict[str, Any]:
-    response = await client.post(
-        "/graphql", json={"query": query, "variables": variables}, headers={"X-Lineage-Actor": actor}
-    )
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert "errors" not in body, body["errors"]
-    return dict(body["data"])
+gql = partial(graphql.gql, actor="alice")
 
 
 async def publish(client: httpx.AsyncClient, version: dict[str, Any]) -> dict[str, Any]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from lineage_graph.graph import audit_store
+from tests import graphql
 
 if TYPE_CHECKING:
     import httpx
@@ -46,16 +48,7 @@ MODEL_VERSION: dict[str, Any] = {
 RUN: dict[str, Any] = {"runId": "mlflow-77", "seed": 42, "params": {"lr": 0.1}, "datasets": [SNAPSHOT]}
 
 
-async def gql(
-    client: httpx.AsyncClient, query: str, actor: str = "alice", **variables: Any
-) -> dict[str, Any]:
-    response = await client.post(
-        "/graphql", json={"query": query, "variables": variables}, headers={"X-Lineage-Actor": actor}
-    )
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert "errors" not in body, body["errors"]
-    return dict(body["data"])
+gql = partial(graphql.gql, actor="alice")
 
 
 async def register_version(

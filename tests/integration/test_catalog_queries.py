@@ -17,6 +17,7 @@ from lineage_graph.domain import (
     RiskTier,
 )
 from lineage_graph.services.catalog import CatalogService, ModelVersionRegistration, Publication
+from tests.graphql import gql
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator
@@ -28,14 +29,6 @@ if TYPE_CHECKING:
     from lineage_graph.settings import Settings
 
 pytestmark = pytest.mark.integration
-
-
-async def gql(client: httpx.AsyncClient, query: str, **variables: Any) -> dict[str, Any]:
-    response = await client.post("/graphql", json={"query": query, "variables": variables})
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert "errors" not in body, body["errors"]
-    return dict(body["data"])
 
 
 async def errors(client: httpx.AsyncClient, query: str, **variables: Any) -> list[dict[str, Any]]:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from lineage_graph.services import bootstrap
+from tests import graphql
 
 if TYPE_CHECKING:
     import httpx
@@ -33,16 +35,7 @@ MV = "model:risk/credit_default@1"
 DEV = "environment:global/dev"
 
 
-async def gql(
-    client: httpx.AsyncClient, query: str, actor: str = "alice", **variables: Any
-) -> dict[str, Any]:
-    response = await client.post(
-        "/graphql", json={"query": query, "variables": variables}, headers={"X-Lineage-Actor": actor}
-    )
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert "errors" not in body, body["errors"]
-    return dict(body["data"])
+gql = partial(graphql.gql, actor="alice")
 
 
 async def deploy(client: httpx.AsyncClient, actor: str = "alice", **fields: Any) -> dict[str, Any]:

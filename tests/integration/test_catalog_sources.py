@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from lineage_graph.api.graphql.limits import MAX_BODY_BYTES
 from lineage_graph.services.catalog import MAX_BATCH
+from tests import graphql
 
 if TYPE_CHECKING:
     import httpx
@@ -38,16 +40,7 @@ SOURCE: dict[str, Any] = {
 }
 
 
-async def gql(
-    client: httpx.AsyncClient, query: str, actor: str = "alice", **variables: Any
-) -> dict[str, Any]:
-    response = await client.post(
-        "/graphql", json={"query": query, "variables": variables}, headers={"X-Lineage-Actor": actor}
-    )
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert "errors" not in body, body["errors"]
-    return dict(body["data"])
+gql = partial(graphql.gql, actor="alice")
 
 
 async def count(graph: Graph, label: str) -> int:

@@ -10,6 +10,7 @@ import pytest
 from lineage_graph.policy.decisions import Package
 from lineage_graph.services import demo
 from lineage_graph.services.compliance import ComplianceScan, Scope
+from tests.graphql import gql
 
 if TYPE_CHECKING:
     import httpx
@@ -29,14 +30,6 @@ query($scope: String, $policies: [String!]) {
   }
 }
 """
-
-
-async def gql(client: httpx.AsyncClient, query: str, **variables: Any) -> dict[str, Any]:
-    response = await client.post("/graphql", json={"query": query, "variables": variables})
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert "errors" not in body, body["errors"]
-    return dict(body["data"])
 
 
 async def test_the_demo_violates_every_package(client: httpx.AsyncClient, graph: Graph) -> None:

@@ -22,6 +22,7 @@ from lineage_graph.services.catalog import CatalogService, Publication
 from lineage_graph.services.errors import PolicyDenied
 from lineage_graph.services.gates import Gates
 from lineage_graph.services.governance import Governor
+from tests import graphql
 from tests.cypher import cypher
 
 if TYPE_CHECKING:
@@ -75,13 +76,8 @@ FEATURES = [
 async def gql(
     client: httpx.AsyncClient, query: str, actor: str = "alice", **variables: Any
 ) -> dict[str, Any]:
-    response = await client.post(
-        "/graphql", json={"query": query, "variables": variables}, headers={"X-Lineage-Actor": actor}
-    )
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert "errors" not in body, body["errors"]
-    return dict(next(iter(body["data"].values())))
+    """The operation's only root field, as `actor`."""
+    return dict(next(iter((await graphql.gql(client, query, actor, **variables)).values())))
 
 
 def codes(findings: list[dict[str, str]]) -> set[str]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import pytest
@@ -21,6 +21,7 @@ from lineage_graph.services.reproduction import ReproductionService
 from lineage_graph.services.skew import SkewService
 from lineage_graph.services.what_if import WhatIfService
 from tests.cypher import cypher
+from tests.graphql import gql
 
 if TYPE_CHECKING:
     import httpx
@@ -258,14 +259,6 @@ async def test_serving_skew(demo_graph: Graph) -> None:
         "deployment:risk/credit_default-3-dev",
         "deployment:risk/credit_default-3-prod-shadow",
     }
-
-
-async def gql(client: httpx.AsyncClient, query: str, **variables: Any) -> dict[str, Any]:
-    response = await client.post("/graphql", json={"query": query, "variables": variables})
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert "errors" not in body, body["errors"]
-    return dict(body["data"])
 
 
 async def test_graphql_fields(client: httpx.AsyncClient, demo_graph: Graph) -> None:
