@@ -334,6 +334,7 @@ def test_the_cli_lists_and_runs_audits(demo_cli: Settings) -> None:
             "error: INVALID_PARAM: audit deprecated_still_served: parameter asOf must be",
         ),
         (["audit", "run", "version_history", "-p", "uid"], "error: expected --param key=value"),
+        (["cypher", "RETURN $uid AS uid", "-p", "uid"], "error: expected --param key=value"),
     ]:
         refused = runner.invoke(app, args)
         assert refused.exit_code == 1, args

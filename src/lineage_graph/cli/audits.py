@@ -15,7 +15,7 @@ from neo4j.exceptions import Neo4jError, ServiceUnavailable
 
 from lineage_graph import resources
 from lineage_graph.cli._async import connected_graph, fail, run
-from lineage_graph.cli.cypher import Format, render
+from lineage_graph.cli.cypher import Format, render, split_pairs
 from lineage_graph.graph import QueryLibrary
 from lineage_graph.graph.readonly import CypherError, WriteRefusedError
 from lineage_graph.services.audits import AuditError, AuditResult, AuditService, library
@@ -23,17 +23,6 @@ from lineage_graph.settings import Settings
 
 if TYPE_CHECKING:
     from lineage_graph.services.audits import Audit
-
-
-def parse_pairs(pairs: list[str]) -> dict[str, str]:
-    """``k=v`` pairs, values kept as text: the audit's header types them."""
-    params: dict[str, str] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key.strip():
-            raise fail(f"expected --param key=value, got {pair!r}")
-        params[key.strip()] = value
-    return params
 
 
 def describe(audit: Audit) -> dict[str, Any]:
@@ -79,7 +68,7 @@ def audit_run(
 ) -> None:
     """Run one audit read-only and print its rows as a table, JSON or CSV."""
     settings = Settings()
-    params = parse_pairs(param or [])
+    params = split_pairs(param or [])
 
     async def go() -> AuditResult:
         async with connected_graph(settings) as graph:

@@ -23,13 +23,21 @@ class Format(StrEnum):
     CSV = "csv"
 
 
+def split_pairs(pairs: list[str]) -> dict[str, str]:
+    """``--param k=v`` pairs as text; a pair without ``=`` or key is one clear error line."""
+    params: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip():
+            raise fail(f"expected --param key=value, got {pair!r}")
+        params[key.strip()] = value
+    return params
+
+
 def parse_params(pairs: list[str]) -> dict[str, Any]:
     """``k=v`` pairs; values are JSON when they parse as JSON (numbers, lists), else strings."""
     params: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, value = pair.partition("=")
-        if not sep or not key:
-            raise typer.BadParameter(f"expected key=value, got {pair!r}")
+    for key, value in split_pairs(pairs).items():
         try:
             params[key] = json.loads(value)
         except json.JSONDecodeError:
