@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from tests import graphql
+from tests import graphql_client
 
 if TYPE_CHECKING:
     import httpx
@@ -45,7 +45,7 @@ V1: dict[str, Any] = {
 }
 
 
-gql = partial(graphql.gql, actor="alice")
+gql = partial(graphql_client.gql, actor="alice")
 
 
 async def publish(client: httpx.AsyncClient, version: dict[str, Any]) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from lineage_graph.graph import audit_store
-from tests import graphql
+from tests import graphql_client
 
 if TYPE_CHECKING:
     import httpx
@@ -48,7 +48,7 @@ MODEL_VERSION: dict[str, Any] = {
 RUN: dict[str, Any] = {"runId": "mlflow-77", "seed": 42, "params": {"lr": 0.1}, "datasets": [SNAPSHOT]}
 
 
-gql = partial(graphql.gql, actor="alice")
+gql = partial(graphql_client.gql, actor="alice")
 
 
 async def register_version(

@@ -17,7 +17,7 @@ from lineage_graph.domain import (
     RiskTier,
 )
 from lineage_graph.services.catalog import CatalogService, ModelVersionRegistration, Publication
-from tests.graphql import gql
+from tests.graphql_client import gql
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator

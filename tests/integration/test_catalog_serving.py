@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from lineage_graph.services import bootstrap
-from tests import graphql
+from tests import graphql_client
 
 if TYPE_CHECKING:
     import httpx
@@ -35,7 +35,7 @@ MV = "model:risk/credit_default@1"
 DEV = "environment:global/dev"
 
 
-gql = partial(graphql.gql, actor="alice")
+gql = partial(graphql_client.gql, actor="alice")
 
 
 async def deploy(client: httpx.AsyncClient, actor: str = "alice", **fields: Any) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import pytest
 
 from lineage_graph.api.graphql.limits import MAX_BODY_BYTES
 from lineage_graph.services.catalog import MAX_BATCH
-from tests import graphql
+from tests import graphql_client
 
 if TYPE_CHECKING:
     import httpx
@@ -40,7 +40,7 @@ SOURCE: dict[str, Any] = {
 }
 
 
-gql = partial(graphql.gql, actor="alice")
+gql = partial(graphql_client.gql, actor="alice")
 
 
 async def count(graph: Graph, label: str) -> int:

@@ -10,7 +10,7 @@ import pytest
 from lineage_graph.policy.decisions import Package
 from lineage_graph.services import demo
 from lineage_graph.services.compliance import ComplianceScan, Scope
-from tests.graphql import gql
+from tests.graphql_client import gql
 
 if TYPE_CHECKING:
     import httpx

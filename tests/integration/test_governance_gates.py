@@ -22,7 +22,7 @@ from lineage_graph.services.catalog import CatalogService, Publication
 from lineage_graph.services.errors import PolicyDenied
 from lineage_graph.services.gates import Gates
 from lineage_graph.services.governance import Governor
-from tests import graphql
+from tests import graphql_client
 from tests.cypher import cypher
 
 if TYPE_CHECKING:
@@ -77,7 +77,7 @@ async def gql(
     client: httpx.AsyncClient, query: str, actor: str = "alice", **variables: Any
 ) -> dict[str, Any]:
     """The operation's only root field, as `actor`."""
-    return dict(next(iter((await graphql.gql(client, query, actor, **variables)).values())))
+    return dict(next(iter((await graphql_client.gql(client, query, actor, **variables)).values())))
 
 
 def codes(findings: list[dict[str, str]]) -> set[str]:

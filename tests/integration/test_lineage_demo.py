@@ -21,7 +21,7 @@ from lineage_graph.services.reproduction import ReproductionService
 from lineage_graph.services.skew import SkewService
 from lineage_graph.services.what_if import WhatIfService
 from tests.cypher import cypher
-from tests.graphql import gql
+from tests.graphql_client import gql
 
 if TYPE_CHECKING:
     import httpx
