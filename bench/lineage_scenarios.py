@@ -23,7 +23,6 @@ model version has the most inputs) with every field, against raw ``lineage/repro
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -31,7 +30,7 @@ import httpx
 from bench.harness import Figure, latency_figure, peak_rss_mb, percentile, ratio, time_calls, time_interleaved
 from bench.loaders import load_raw
 from lineage_graph.services.impact import OWNED_KINDS
-from lineage_graph.services.lineage import MAX_NODES
+from lineage_graph.services.lineage import MAX_NODES, as_of_time
 
 if TYPE_CHECKING:
     from bench.scenarios import Context
@@ -97,7 +96,7 @@ async def downstream_impact(ctx: Context) -> list[Figure]:
         await ensure_loaded(ctx, graph)
         async with httpx.AsyncClient(base_url=ctx.stack.api_url, timeout=60) as http:
             for depth in DEPTHS:
-                params = {"uid": hub, "depth": depth, "asOf": datetime.now(UTC), "limit": MAX_NODES + 1}
+                params = {"uid": hub, "depth": depth, "limit": MAX_NODES + 1, **as_of_time(None).params()}
                 impact_params = {**params, "ownedKinds": sorted(OWNED_KINDS)}
                 variables = {"uid": hub, "depth": depth}
 
@@ -181,7 +180,12 @@ async def lineage_subgraph(ctx: Context) -> list[Figure]:
     try:
         await ensure_loaded(ctx, graph)
         async with httpx.AsyncClient(base_url=ctx.stack.api_url, timeout=60) as http:
-            params = {"uid": root, "depth": SUBGRAPH_DEPTH, "asOf": datetime.now(UTC), "limit": MAX_NODES + 1}
+            params = {
+                "uid": root,
+                "depth": SUBGRAPH_DEPTH,
+                "limit": MAX_NODES + 1,
+                **as_of_time(None).params(),
+            }
             variables = {"uid": root, "depth": SUBGRAPH_DEPTH}
 
             async def raw() -> object:

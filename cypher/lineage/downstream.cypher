@@ -2,15 +2,20 @@
 // and the lineage edges walked (from the root and from every node nearer than $depth).
 // One pruning BFS (VarLengthExpand(Pruning,BFS)): no path is enumerated, each node is reached once,
 // so cycles never loop. The cap *1..20 is literal (MAX_DEPTH); $depth filters it. An edge or node
-// counts when createdAt <= $asOf and retiredAt is absent or later (the root itself always counts).
-// Parameters: $uid (root uid), $depth (1..20), $asOf (datetime), $limit (most nodes to return).
-// Returns: one row: root [uid, kind], nodes [[uid, kind, distance]] nearest first,
-//   edges [[from uid, type, to uid]] (from = the dependent); no row when the root does not exist.
+// counts when retiredAt is absent or later than $asOf and, unless $current, createdAt <= $asOf
+// (the root itself always counts). Edges are named by the element ids of their ends, each node's
+// uid is read once: the caller keeps the edges whose both ends it was given (an edge to a node
+// outside the walk, past the limit or not alive at $asOf, is dropped there).
+// Parameters: $uid (root uid), $depth (1..20), $asOf (datetime), $current (bool: the graph as it
+//   is now, creation times not compared), $limit (most nodes to return).
+// Returns: one row: root [uid, kind, element id], nodes [[uid, kind, distance, element id]]
+//   nearest first, edges [[from element id, type, to element id]] (from = the dependent); no row
+//   when the root does not exist.
 MATCH (s:Entity {uid: $uid})
 OPTIONAL CALL (s) {
   MATCH p = (s)<-[:READS|PRODUCED_BY|SNAPSHOT_OF|DEFINED_IN|DERIVED_FROM|USES|CONSUMES|SERVES|SERVES_FROM*1..20]-(n)
-  WHERE all(r IN relationships(p) WHERE coalesce(r.createdAt <= $asOf, true) AND coalesce(r.retiredAt > $asOf, true))
-    AND all(x IN nodes(p) WHERE x.uid = $uid OR (coalesce(x.createdAt <= $asOf, true) AND coalesce(x.retiredAt > $asOf, true)))
+  WHERE all(r IN relationships(p) WHERE ($current OR coalesce(r.createdAt <= $asOf, true)) AND coalesce(r.retiredAt > $asOf, true))
+    AND all(x IN nodes(p) WHERE x.uid = $uid OR (($current OR coalesce(x.createdAt <= $asOf, true)) AND coalesce(x.retiredAt > $asOf, true)))
   WITH n, min(length(p)) AS distance
   WHERE distance <= $depth
     AND n <> s
@@ -22,9 +27,8 @@ WITH s, collect(CASE WHEN n IS NOT NULL THEN [n, distance] END) AS found
 CALL (s, found) {
   UNWIND [s] + [f IN found WHERE f[1] < $depth | f[0]] AS a
   MATCH (a)<-[r:READS|PRODUCED_BY|SNAPSHOT_OF|DEFINED_IN|DERIVED_FROM|USES|CONSUMES|SERVES|SERVES_FROM]-(b)
-  WHERE coalesce(r.createdAt <= $asOf, true)
+  WHERE ($current OR coalesce(r.createdAt <= $asOf, true))
     AND coalesce(r.retiredAt > $asOf, true)
-    AND (b = s OR (coalesce(b.createdAt <= $asOf, true) AND coalesce(b.retiredAt > $asOf, true)))
-  RETURN collect([b.uid, type(r), a.uid]) AS edges
+  RETURN collect([elementId(b), type(r), elementId(a)]) AS edges
 }
-RETURN [s.uid, s.kind] AS root, [f IN found | [f[0].uid, f[0].kind, f[1]]] AS nodes, edges
+RETURN [s.uid, s.kind, elementId(s)] AS root, [f IN found | [f[0].uid, f[0].kind, f[1], elementId(f[0])]] AS nodes, edges

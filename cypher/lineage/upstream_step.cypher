@@ -2,11 +2,11 @@
 // The service calls it once per distance inside one read transaction, so a deadline can stop the
 // walk between hops and the answer keeps every complete distance. Same edge/node rules as
 // lineage/upstream ($asOf; the root always counts).
-// Parameters: $frontier: [uid], $root (root uid), $asOf (datetime).
+// Parameters: $frontier: [uid], $root (root uid), $asOf (datetime), $current (bool).
 // Returns: one row: edges [[from uid, type, to uid, to kind]] (from = the dependent; to newly reached).
 UNWIND $frontier AS uid
 MATCH (a:Entity {uid: uid})-[r:READS|PRODUCED_BY|SNAPSHOT_OF|DEFINED_IN|DERIVED_FROM|USES|CONSUMES|SERVES|SERVES_FROM]->(b)
-WHERE coalesce(r.createdAt <= $asOf, true)
+WHERE ($current OR coalesce(r.createdAt <= $asOf, true))
   AND coalesce(r.retiredAt > $asOf, true)
-  AND (b.uid = $root OR (coalesce(b.createdAt <= $asOf, true) AND coalesce(b.retiredAt > $asOf, true)))
+  AND (b.uid = $root OR (($current OR coalesce(b.createdAt <= $asOf, true)) AND coalesce(b.retiredAt > $asOf, true)))
 RETURN collect([a.uid, type(r), b.uid, b.kind]) AS edges

@@ -141,7 +141,7 @@ def test_the_cli_trees() -> None:
     ]
     paths = PathIndex(
         {"s": "DataSource", "v": "FeatureSetVersion", "d": "Deployment"},
-        {"v": ("s", "READS"), "d": ("v", "SERVES_FROM")},
+        lambda: {"v": ("s", "READS"), "d": ("v", "SERVES_FROM")},
     )
     v = Affected("v", "FeatureSetVersion", 1, 1, True, paths)
     d = Affected("d", "Deployment", 2, 3, False, paths)
@@ -178,7 +178,9 @@ def test_the_impact_query_walks_exactly_like_the_downstream_query() -> None:
     folder = resources.cypher_dir() / "lineage"
     downstream = (folder / "downstream.cypher").read_text()
     impact = (folder / "impact.cypher").read_text()
-    walk = downstream[downstream.index("MATCH (s:Entity") : downstream.index("RETURN [s.uid, s.kind]")]
+    walk = downstream[
+        downstream.index("MATCH (s:Entity") : downstream.index("RETURN [s.uid, s.kind, elementId(s)]")
+    ]
     assert walk in impact
     for name in ("downstream", "upstream", "impact"):
         text = (folder / f"{name}.cypher").read_text()

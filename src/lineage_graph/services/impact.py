@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Final
 
 from lineage_graph.domain import Kind, Uid
@@ -36,7 +37,7 @@ from lineage_graph.services.lineage import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping, Sequence
+    from collections.abc import Callable, Iterable, Mapping, Sequence
     from datetime import datetime
 
     from lineage_graph.graph import Graph
@@ -67,12 +68,17 @@ class PathStep:
     """The edge type walked to reach this step (None for the changed node)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass
 class PathIndex:
-    """One shortest path to every node of a walk, built on demand from BFS predecessors."""
+    """One shortest path to every node of a walk, from BFS predecessors found on first use (most
+    answers never ask for a path)."""
 
     kinds: Mapping[str, str]
-    parent: Mapping[str, tuple[str, str]]
+    predecessors: Callable[[], Mapping[str, tuple[str, str]]]
+
+    @cached_property
+    def parent(self) -> Mapping[str, tuple[str, str]]:
+        return self.predecessors()
 
     def to(self, uid: str) -> tuple[PathStep, ...]:
         steps: list[PathStep] = []
@@ -323,7 +329,7 @@ class ImpactService:
         walked = list(_walked(lineage))
         paths = count_paths(root, [(a, b) for a, _, b in walked], depth)
         exact = paths.exact and not lineage.truncated
-        index = PathIndex(walk.kinds, _parents(lineage, walked))
+        index = PathIndex(walk.kinds, lambda: _parents(lineage, walked))
         tally: dict[str, int] = defaultdict(int)
         affected: dict[str, Affected] = {}
         for n in lineage.nodes[1:]:
@@ -335,7 +341,9 @@ class ImpactService:
         if walk.row is not None:
             context = walk.row["context"]
         else:
-            rows = await self.graph.read("lineage/impact_context", {"uids": list(affected), "asOf": instant})
+            rows = await self.graph.read(
+                "lineage/impact_context", {"uids": list(affected), **instant.params()}
+            )
             context = rows[0]["context"] if rows else []
         return Impact(
             root=root,
@@ -356,7 +364,7 @@ class ImpactService:
         uid = Uid.parse(source, expect=(Kind.SOURCE, Kind.SNAPSHOT)).format()
         await self.lineage.root_kind(uid)
         rows = await self.graph.read(
-            "lineage/column_impact", {"uid": uid, "column": column, "asOf": as_of_time(as_of)}
+            "lineage/column_impact", {"uid": uid, "column": column, **as_of_time(as_of).params()}
         )
         features = [
             ColumnFeature(r["feature"], r["dtype"], list(r["columns"])) for r in rows if r["recorded"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import Info
 
 from lineage_graph import __version__
@@ -36,11 +37,19 @@ class Mutation(CatalogMutation):
     pass
 
 
+DOCUMENT_CACHE_SIZE = 256
+"""Parsed and validated documents kept (LRU): tools send the same few documents over and over,
+and parsing plus validating a document costs more than answering a small query."""
+
 guard_root_fields(Query, Mutation)
 schema = strawberry.Schema(
     query=Query,
     mutation=Mutation,
     types=[*ALL_NODE_TYPES, *REFUSALS],
-    extensions=[Authorization],
+    extensions=[
+        lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
+        lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+        Authorization,
+    ],
     scalar_overrides=SCALAR_OVERRIDES,
 )
