@@ -4,7 +4,9 @@
 
 From the catalog's first hub source (read by a large share of the transforms), at depths 2, 5
 and 10, four calls are timed, interleaved call by call so all see the same machine load; each API
-figure is compared with the named query it runs, run directly through `Graph`:
+figure is compared with the named query it runs, run directly through `Graph` with the same call
+the service makes (``read_values`` for the walks: values as the driver decodes them, no
+conversion; ``read`` for the reproduction manifest):
 
 - API ``impact`` (grouped: feature-set versions, model versions, deployments by environment,
   owners; path counts) against raw ``lineage/impact`` (the walk with owners and environments);
@@ -101,10 +103,10 @@ async def downstream_impact(ctx: Context) -> list[Figure]:
                 variables = {"uid": hub, "depth": depth}
 
                 async def raw(params: dict[str, Any] = params) -> object:
-                    return await graph.read("lineage/downstream", params)
+                    return await graph.read_values("lineage/downstream", params)
 
                 async def raw_impact(params: dict[str, Any] = impact_params) -> object:
-                    return await graph.read("lineage/impact", params)
+                    return await graph.read_values("lineage/impact", params)
 
                 async def api_lineage(variables: dict[str, Any] = variables) -> object:
                     return await _post(http, LINEAGE, variables)
@@ -189,7 +191,7 @@ async def lineage_subgraph(ctx: Context) -> list[Figure]:
             variables = {"uid": root, "depth": SUBGRAPH_DEPTH}
 
             async def raw() -> object:
-                return await graph.read("lineage/downstream", params)
+                return await graph.read_values("lineage/downstream", params)
 
             async def api() -> object:
                 return await _post(http, LINEAGE, variables)

@@ -31,7 +31,6 @@ from lineage_graph.services.lineage import (
     LineageService,
     Truncation,
     as_of_time,
-    assemble,
     check_deadline,
     check_depth,
 )
@@ -278,11 +277,13 @@ def shortest_paths(lineage: Lineage) -> dict[str, tuple[str, str]]:
 
     Ties go to the smallest (predecessor uid, edge type), so answers are stable.
     """
-    return _parents(lineage, _walked(lineage))
+    return _parents({n.uid: n.distance for n in lineage.nodes}, _walked(lineage))
 
 
-def _parents(lineage: Lineage, walked: Iterable[tuple[str, str, str]]) -> dict[str, tuple[str, str]]:
-    distance = {n.uid: n.distance for n in lineage.nodes}
+def _parents(
+    distance: Mapping[str, int], walked: Iterable[tuple[str, str, str]]
+) -> dict[str, tuple[str, str]]:
+    """`distance` holds every node of the walk, the root at 0."""
     parent: dict[str, tuple[str, str]] = {}
     for a, t, b in walked:
         da, db = distance.get(a), distance.get(b)
@@ -325,19 +326,20 @@ class ImpactService:
         budget = Budget(check_deadline(deadline), self.lineage.clock)
         extension = Extension("lineage/impact", {"ownedKinds": sorted(OWNED_KINDS)})
         walk = await self.lineage.walk(root, Direction.DOWNSTREAM, depth, instant, budget, extension)
-        lineage = assemble(root, Direction.DOWNSTREAM, depth, as_of, {Direction.DOWNSTREAM: walk}, None)
-        walked = list(_walked(lineage))
+        # Straight from the walk (one direction, every kind: nothing for `assemble` to merge).
+        walked = [(b, t, a) for a, t, b in walk.edges]  # downstream: the target is nearer
         paths = count_paths(root, [(a, b) for a, _, b in walked], depth)
-        exact = paths.exact and not lineage.truncated
-        index = PathIndex(walk.kinds, lambda: _parents(lineage, walked))
+        truncated = walk.truncation is not None
+        exact = paths.exact and not truncated
+        index = PathIndex(walk.kinds, lambda: _parents({root: 0, **walk.distance}, walked))
         tally: dict[str, int] = defaultdict(int)
         affected: dict[str, Affected] = {}
-        for n in lineage.nodes[1:]:
-            tally[n.kind] += 1
-            if n.kind in OWNED_KINDS:
-                affected[n.uid] = Affected(
-                    n.uid, n.kind, n.distance, paths.counts.get(n.uid, 0), exact, index
-                )
+        counts = paths.counts
+        for node, distance in walk.distance.items():
+            kind = walk.kinds[node]
+            tally[kind] += 1
+            if kind in OWNED_KINDS:
+                affected[node] = Affected(node, kind, distance, counts.get(node, 0), exact, index)
         if walk.row is not None:
             context = walk.row["context"]
         else:
@@ -347,7 +349,7 @@ class ImpactService:
             context = rows[0]["context"] if rows else []
         return Impact(
             root=root,
-            root_kind=lineage.root.kind,
+            root_kind=walk.root_kind,
             depth=depth,
             as_of=as_of,
             feature_set_versions=_of_kind(affected.values(), Kind.FEATURE_SET_VERSION),
@@ -355,9 +357,9 @@ class ImpactService:
             deployments=_by_environment(affected, context),
             owners=_owners(affected, context),
             counts=[KindCount(kind, n) for kind, n in sorted(tally.items())],
-            affected=len(lineage.nodes) - 1,
-            truncated=lineage.truncated,
-            truncation=lineage.truncation,
+            affected=len(walk.distance),
+            truncated=truncated,
+            truncation=walk.truncation,
         )
 
     async def column_impact(self, source: str, column: str, as_of: datetime | None = None) -> ColumnImpact:

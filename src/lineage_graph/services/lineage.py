@@ -118,7 +118,9 @@ class Walk:
     root_kind: str
     distance: dict[str, int]
     kinds: dict[str, str]
-    edges: list[LineageEdge]
+    edges: Sequence[tuple[str, str, str]]
+    """(source, type, target) as `LineageEdge` orders them; plain tuples from the one-query walk
+    (thousands: `assemble` names them only for answers that return edges)."""
     truncation: Truncation | None = None
     row: Mapping[str, Any] | None = None
     """The whole answer row of an `Extension` query (None after a hop-by-hop walk)."""
@@ -303,7 +305,7 @@ class LineageService:
         truncation = Truncation.NODE_LIMIT if len(row["nodes"]) > self.max_nodes else None
         # Edges come by element id; one whose end is not a returned node (past the limit, or not
         # alive at asOf) is not part of the walk.
-        edges = [LineageEdge(named[a], t, named[b]) for a, t, b in row["edges"] if a in named and b in named]
+        edges = [(named[a], t, named[b]) for a, t, b in row["edges"] if a in named and b in named]
         return Walk(row["root"][1], distance, kinds, edges, truncation, row if extension else None)
 
     async def _hops(self, root: str, direction: Direction, depth: int, as_of: AsOf, budget: Budget) -> Walk:
@@ -410,7 +412,7 @@ def assemble(
             for uid, dist in walk.distance.items():
                 seen = best.get(uid)
                 best[uid] = (dist, way) if seen is None else (min(dist, seen[0]), Direction.BOTH)
-        edges.extend(walk.edges)
+        edges.extend(map(LineageEdge._make, walk.edges))
     if len(walks) > 1:
         edges = list(dict.fromkeys(edges))
     root_node = LineageNode(root, root_kind, 0, None)
