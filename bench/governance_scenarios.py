@@ -97,19 +97,19 @@ class _Naive:
     async def _versions(self, uids: list[str]) -> dict[str, dict[str, Any]]:
         if not uids:
             return {}
-        rows = await self.graph.read_values("governance/feature_set_versions", {"uids": sorted(set(uids))})
+        rows = await self.graph.read_rows("governance/feature_set_versions", {"uids": sorted(set(uids))})
         return {str(r["uid"]): r for r in rows}
 
     async def retention(self, uid: str) -> None:
-        for row in await self.graph.read_values("governance/retention_inputs", {"uids": [uid]}):
+        for row in await self.graph.read_rows("governance/retention_inputs", {"uids": [uid]}):
             await self._decide(Package.RETENTION, inputs.retention_document(row, self.now))
 
     async def schema(self, uid: str) -> None:
-        for row in await self.graph.read_values("governance/schema_inputs", {"uids": [uid]}):
+        for row in await self.graph.read_rows("governance/schema_inputs", {"uids": [uid]}):
             await self._decide(Package.SCHEMA, inputs.schema_document(row))
 
     async def model_version(self, uid: str) -> None:
-        for row in await self.graph.read_values("governance/model_version_inputs", {"uids": [uid]}):
+        for row in await self.graph.read_rows("governance/model_version_inputs", {"uids": [uid]}):
             await self._decide(Package.LINEAGE, inputs.lineage_document(row))
             consumed = inputs.consumed_versions(row)
             versions = await self._versions(consumed)
@@ -119,11 +119,11 @@ class _Naive:
             )
 
     async def deployment(self, uid: str) -> None:
-        for row in await self.graph.read_values("governance/deployment_inputs", {"uids": [uid]}):
+        for row in await self.graph.read_rows("governance/deployment_inputs", {"uids": [uid]}):
             versions = await self._versions([str(v) for v in row["servesFrom"]])
             serving = [versions[v] for v in sorted(row["servesFrom"]) if v in versions]
             if row.get("modelVersion"):
-                found = await self.graph.read_values(
+                found = await self.graph.read_rows(
                     "governance/model_version_inputs", {"uids": [str(row["modelVersion"])]}
                 )
                 for model_version in found:
@@ -139,7 +139,7 @@ class _Naive:
 
     async def listing(self, kinds: tuple[Kind, ...]) -> list[str]:
         """Every subject of some kinds, as the naive scan would list them (one query)."""
-        rows = await self.graph.read_values(
+        rows = await self.graph.read_rows(
             "governance/page",
             {
                 "kinds": [k.value for k in kinds],
@@ -149,7 +149,7 @@ class _Naive:
                 "prefix": "",
             },
         )
-        return [str(r["uid"]) for r in rows]
+        return [str(u) for u in rows]
 
 
 _FAMILIES: dict[str, tuple[Kind, ...]] = {

@@ -1,13 +1,16 @@
 // The environments where model versions run in current deployments (a deploy gate's
 // "where is it now").
 // Parameters: $uids: [ModelVersion uid].
-// Returns: uid, environments: [environment name].
+// Returns: one row: rows, a list of maps (one record: the driver decodes one record far faster
+//   than thousands), each with uid, environments: [environment name].
 UNWIND $uids AS uid
 MATCH (mv:ModelVersion {uid: uid})
-RETURN mv.uid AS uid,
-  COLLECT {
-    MATCH (d:Deployment)-[:SERVES]->(mv)
-    WHERE d.retiredAt IS NULL
-    OPTIONAL MATCH (d)-[:IN_ENV]->(env:Environment)
-    RETURN DISTINCT coalesce(env.name, d.environment)
-  } AS environments
+RETURN collect({
+  uid: mv.uid,
+  environments: COLLECT {
+      MATCH (d:Deployment)-[:SERVES]->(mv)
+      WHERE d.retiredAt IS NULL
+      OPTIONAL MATCH (d)-[:IN_ENV]->(env:Environment)
+      RETURN DISTINCT coalesce(env.name, d.environment)
+    }
+}) AS rows

@@ -2,26 +2,29 @@
 // tags, its features and the data sources each feature derives from (a snapshot stands for its
 // source's classification).
 // Parameters: $uids: [FeatureSetVersion uid].
-// Returns: uid, owner, tags, features: [{uid, name, dtype, description, derivedFrom: [{uid, classification}]}].
+// Returns: one row: rows, a list of maps (one record: the driver decodes one record far faster
+//   than thousands), each with uid, owner, tags, features: [{uid, name, dtype, description, derivedFrom: [{uid, classification}]}].
 UNWIND $uids AS uid
 MATCH (v:FeatureSetVersion {uid: uid})
 OPTIONAL MATCH (v)-[:VERSION_OF]->(fs:FeatureSet)
-RETURN v.uid AS uid,
-  fs.owner AS owner,
-  coalesce(v.tags, []) AS tags,
-  COLLECT {
-    MATCH (f:Feature)-[d:DEFINED_IN]->(v)
-    WHERE d.retiredAt IS NULL
-    RETURN {
-      uid: f.uid,
-      name: f.name,
-      dtype: f.dtype,
-      description: f.description,
-      derivedFrom: COLLECT {
-        MATCH (f)-[r:DERIVED_FROM]->(s:Entity)
-        WHERE r.retiredAt IS NULL
-        OPTIONAL MATCH (s)-[:SNAPSHOT_OF]->(source:DataSource)
-        RETURN {uid: s.uid, classification: coalesce(s.classification, source.classification)}
+RETURN collect({
+  uid: v.uid,
+  owner: fs.owner,
+  tags: coalesce(v.tags, []),
+  features: COLLECT {
+      MATCH (f:Feature)-[d:DEFINED_IN]->(v)
+      WHERE d.retiredAt IS NULL
+      RETURN {
+        uid: f.uid,
+        name: f.name,
+        dtype: f.dtype,
+        description: f.description,
+        derivedFrom: COLLECT {
+          MATCH (f)-[r:DERIVED_FROM]->(s:Entity)
+          WHERE r.retiredAt IS NULL
+          OPTIONAL MATCH (s)-[:SNAPSHOT_OF]->(source:DataSource)
+          RETURN {uid: s.uid, classification: coalesce(s.classification, source.classification)}
+        }
       }
     }
-  } AS features
+}) AS rows

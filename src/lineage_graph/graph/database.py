@@ -76,6 +76,13 @@ class Graph:
         )
         return [dict(zip(keys, record, strict=True)) for record in records]
 
+    async def read_rows(self, name: str, params: Mapping[str, Any] | None = None) -> list[Any]:
+        """The maps of a query that returns one record with one list column (``RETURN collect({...})
+        AS rows``). For answers of thousands of rows: the driver spends tens of microseconds on
+        each record it decodes, so one record holding every row is many times cheaper."""
+        rows = await self.read_values(name, params)
+        return _only_list(name, rows)
+
     async def _execute(
         self, name: str, params: Mapping[str, Any] | None, routing: RoutingControl
     ) -> list[Row]:
@@ -131,3 +138,18 @@ class Transaction:
         named = self._graph.queries[name]
         result = await self._tx.run(named.text, dict(params or {}))
         return [record.data() async for record in result]
+
+    async def run_rows(self, name: str, params: Mapping[str, Any] | None = None) -> list[Any]:
+        """`Graph.read_rows` inside this transaction."""
+        self._graph.round_trips += 1
+        result = await self._tx.run(self._graph.queries[name].text, dict(params or {}))
+        records = [dict(zip(record.keys(), record.values(), strict=True)) async for record in result]
+        return _only_list(name, records)
+
+
+def _only_list(name: str, records: list[Row]) -> list[Any]:
+    if len(records) != 1 or len(records[0]) != 1:
+        msg = f"{name} must return one record with one list column, got {len(records)} record(s)"
+        raise ValueError(msg)
+    (values,) = records[0].values()
+    return list(values)

@@ -301,8 +301,7 @@ class ComplianceScan:
         params = {"kinds": [k.value for k in kinds], "limit": limit, **scope.params()}
 
         async def listing(after: str) -> list[str]:
-            rows = await self.graph.read_values("governance/page", {**params, "after": after})
-            return [str(r["uid"]) for r in rows]
+            return [str(u) for u in await self.graph.read_rows("governance/page", {**params, "after": after})]
 
         uids = await listing("")
         while uids:
@@ -321,7 +320,7 @@ class ComplianceScan:
         known = self._feature_set_versions
         wanted = sorted({u for u in uids if u not in known})
         if wanted:
-            rows = await self.graph.read_values("governance/feature_set_versions", {"uids": wanted})
+            rows = await self.graph.read_rows("governance/feature_set_versions", {"uids": wanted})
             known.update((str(r["uid"]), r) for r in rows)
         return known
 
@@ -329,18 +328,18 @@ class ComplianceScan:
 
     async def _retention(self, scope: Scope, evaluator: _Evaluator) -> None:
         async for uids in self._pages((Kind.SOURCE, Kind.SNAPSHOT), scope):
-            rows = await self.graph.read_values("governance/retention_inputs", {"uids": uids})
+            rows = await self.graph.read_rows("governance/retention_inputs", {"uids": uids})
             await evaluator.add((str(r["uid"]), inputs.retention_document(r)) for r in rows)
 
     async def _schema(self, scope: Scope, evaluator: _Evaluator) -> None:
         async for uids in self._pages((Kind.FEATURE_SET_VERSION,), scope):
-            rows = await self.graph.read_values("governance/schema_inputs", {"uids": uids})
+            rows = await self.graph.read_rows("governance/schema_inputs", {"uids": uids})
             await evaluator.add((str(r["uid"]), inputs.schema_document(r)) for r in rows)
 
     async def _model_versions(self, scope: Scope, evaluators: Mapping[Package, _Evaluator]) -> None:
         lineage, deprecation = evaluators.get(Package.LINEAGE), evaluators.get(Package.DEPRECATION)
         async for uids in self._pages((Kind.MODEL_VERSION,), scope):
-            rows = await self.graph.read_values("governance/model_version_inputs", {"uids": uids})
+            rows = await self.graph.read_rows("governance/model_version_inputs", {"uids": uids})
             if lineage is not None:
                 await lineage.add((str(r["uid"]), inputs.lineage_document(r)) for r in rows)
             if deprecation is not None:
@@ -363,13 +362,13 @@ class ComplianceScan:
         environments = await self.graph.read_values("queries/environments")
         order = {str(e["props"]["name"]): int(e["props"]["order"]) for e in environments}
         async for uids in self._pages((Kind.DEPLOYMENT,), scope):
-            rows = await self.graph.read_values("governance/deployment_inputs", {"uids": uids})
+            rows = await self.graph.read_rows("governance/deployment_inputs", {"uids": uids})
             versions = await self._versions(v for r in rows for v in r["servesFrom"])
             model_versions: dict[str, dict[str, Any]] = {}
             if promotion is not None:
                 wanted = sorted({str(r["modelVersion"]) for r in rows if r.get("modelVersion")})
                 if wanted:
-                    found = await self.graph.read_values("governance/model_version_inputs", {"uids": wanted})
+                    found = await self.graph.read_rows("governance/model_version_inputs", {"uids": wanted})
                     model_versions = {str(m["uid"]): m for m in found}
             promotions, placements, consumers = [], [], []
             for row in rows:
@@ -396,7 +395,7 @@ class ComplianceScan:
     async def _approvals(self, scope: Scope, evaluator: _Evaluator) -> None:
         after = ""
         while True:
-            rows = await self.graph.read_values(
+            rows = await self.graph.read_rows(
                 "governance/approvals", {"after": after, "limit": self.page_size, **scope.params()}
             )
             items = []

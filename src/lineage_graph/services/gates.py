@@ -94,7 +94,7 @@ class Gates:
 
     async def publish(self, unit: Unit, uid: str) -> tuple[Finding, ...]:
         """Schema standards of a feature-set version just written in `unit`."""
-        rows = await unit.store.tx.run("governance/schema_inputs", {"uids": [uid]})
+        rows = await unit.store.tx.run_rows("governance/schema_inputs", {"uids": [uid]})
         judged = await self.governor.judge(
             Package.SCHEMA,
             inputs.schema_document(rows[0]),
@@ -106,7 +106,7 @@ class Gates:
 
     async def register_model_version(self, unit: Unit, uid: str) -> tuple[Finding, ...]:
         """Lineage completeness and deprecated inputs of a model version just written: warnings."""
-        row = (await unit.store.tx.run("governance/model_version_inputs", {"uids": [uid]}))[0]
+        row = (await unit.store.tx.run_rows("governance/model_version_inputs", {"uids": [uid]}))[0]
         versions = await self._versions(unit, inputs.consumed_versions(row))
         now = inputs.timestamp(unit.now)
         action = "registerModelVersion"
@@ -127,11 +127,13 @@ class Gates:
     async def deploy(self, unit: Unit, candidate: DeploymentCandidate, action: str) -> tuple[Finding, ...]:
         """Promotion (with lineage and deprecation) and targets of a deployment about to be created."""
         row = (
-            await unit.store.tx.run("governance/model_version_inputs", {"uids": [candidate.model_version]})
+            await unit.store.tx.run_rows(
+                "governance/model_version_inputs", {"uids": [candidate.model_version]}
+            )
         )[0]
         versions = await self._versions(unit, candidate.serves_from)
         order = {str(e["name"]): int(e["order"]) for e in await unit.store.environments()}
-        running = await unit.store.tx.run(
+        running = await unit.store.tx.run_rows(
             "governance/model_version_environments", {"uids": [candidate.model_version]}
         )
         environment = inputs.environment_name(candidate.environment) or candidate.environment
@@ -168,7 +170,7 @@ class Gates:
     async def _versions(unit: Unit, uids: Sequence[str]) -> list[dict[str, object]]:
         if not uids:
             return []
-        rows = await unit.store.tx.run("governance/feature_set_versions", {"uids": sorted(set(uids))})
+        rows = await unit.store.tx.run_rows("governance/feature_set_versions", {"uids": sorted(set(uids))})
         return sorted(rows, key=lambda r: str(r["uid"]))
 
     async def _settle(
