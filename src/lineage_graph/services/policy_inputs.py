@@ -75,6 +75,18 @@ def _parent(uid: str) -> str | None:
 
 
 @lru_cache(maxsize=65_536)
+def _placed(feature_uid: str) -> tuple[str | None, str | None] | None:
+    """A feature uid's field and its feature set's uid (None when not a valid uid), cached: a
+    scan meets the same training features in many model versions."""
+    feature = _parse(feature_uid)
+    if feature is None:
+        return None
+    version = feature.parent
+    feature_set = version.parent if version is not None else None
+    return feature.field, feature_set.format() if feature_set is not None else None
+
+
+@lru_cache(maxsize=65_536)
 def _feature_of(version_uid: str, field: str) -> str:
     version = Uid.parse(version_uid)
     return Uid.of(Kind.FEATURE, version.namespace, version.name, version.version, field).format()
@@ -105,14 +117,27 @@ def schema_document(row: Mapping[str, Any]) -> Doc:
             "dtype": f.get("dtype"),
             "description": f.get("description"),
             "tags": tags,
-            "derivedFrom": sorted(
-                ({"uid": d.get("uid"), "classification": d.get("classification")} for d in f["derivedFrom"]),
-                key=lambda d: str(d["uid"]),
-            ),
+            "derivedFrom": _derivations(f["derivedFrom"]),
         }
-        for f in sorted(row.get("features") or [], key=lambda f: str(f.get("name")))
+        for f in sorted(row.get("features") or [], key=_by_name)
     ]
     return {"featureSetVersion": {"uid": row["uid"], "owner": row.get("owner"), "features": features}}
+
+
+def _by_name(feature: Mapping[str, Any]) -> str:
+    return str(feature.get("name"))
+
+
+def _by_uid(entry: Mapping[str, Any]) -> str:
+    return str(entry["uid"])
+
+
+def _derivations(derived: Iterable[Mapping[str, Any]]) -> list[Doc]:
+    """``[{uid, classification}]`` by uid (most features derive from one column or none)."""
+    entries = [{"uid": d.get("uid"), "classification": d.get("classification")} for d in derived]
+    if len(entries) > 1:
+        entries.sort(key=_by_uid)
+    return entries
 
 
 # --- lineage -------------------------------------------------------------------------------
@@ -208,26 +233,23 @@ def incompatible_inputs(
     problems: list[Doc] = []
     for binding in sorted(consumes, key=lambda c: (str(c.get("input")), str(c.get("feature")))):
         training = str(binding["feature"])
-        feature = _parse(training)
-        if feature is None:
+        placed = _placed(training)
+        if placed is None:
             continue
-        field = feature.field or ""
-        version = feature.parent
-        feature_set = version.parent if version is not None else None
-        candidates = by_set.get(feature_set.format() if feature_set else "", [])
+        raw_field, feature_set = placed
+        field = raw_field or ""
+        candidates = by_set.get(feature_set or "", [])
         dtype = binding.get("dtype")
         if any(dtypes.get(field) == dtype for _, dtypes in candidates):
             continue
         problem: Doc = {"input": binding.get("input"), "trainingFeature": training}
         if not candidates:
-            problem["reason"] = (
-                f"the serving path has no version of {feature_set.format() if feature_set else '?'}"
-            )
+            problem["reason"] = f"the serving path has no version of {feature_set or '?'}"
         else:
             serving_uid, dtypes = candidates[0]
             actual = dtypes.get(field)
             if actual is None:
-                problem["reason"] = f"{serving_uid} has no feature {feature.field}"
+                problem["reason"] = f"{serving_uid} has no feature {raw_field}"
             else:
                 problem["servingFeature"] = _feature_of(serving_uid, field)
                 problem["reason"] = f"dtype {dtype} became {actual}"
