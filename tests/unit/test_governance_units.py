@@ -249,3 +249,34 @@ def test_authenticator_modes(tmp_path: Path) -> None:
     assert tokens.principal("Basic t0k", "alice") is UNAUTHENTICATED
     assert tokens.principal(None, "alice") is UNAUTHENTICATED
     assert tokens.principal("Bearer other", "alice") is UNAUTHENTICATED
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        # as Cypher's toString writes a DATETIME (the input queries return times as text)
+        ("2026-11-26T10:00Z", "2026-11-26T10:00:00Z"),
+        ("2026-11-26T10:00:05.5Z", "2026-11-26T10:00:05.500000Z"),
+        ("2026-11-26T10:00:00.123456789Z", "2026-11-26T10:00:00.123456Z"),
+        ("2026-11-26T11:00+01:00[Europe/Paris]", "2026-11-26T10:00:00Z"),
+        ("2026-11-26T10:00:00", "2026-11-26T10:00:00Z"),  # a LocalDateTime is taken as UTC
+        # the same instants as the driver or Python give them
+        (datetime(2026, 11, 26, 10, tzinfo=UTC), "2026-11-26T10:00:00Z"),
+        ("not a time", None),
+        (None, None),
+        (42, None),
+    ],
+)
+def test_timestamps_read_from_text_driver_or_python_values(value: object, expected: str | None) -> None:
+    assert inputs.timestamp(value) == expected
+
+
+def test_a_retention_window_from_text_times_matches_one_from_datetimes() -> None:
+    created, expires = datetime(2026, 1, 1, tzinfo=UTC), datetime(2026, 1, 31, 12, tzinfo=UTC)
+    base = {"uid": "snapshot:risk/s@1", "kind": "DatasetSnapshot", "retentionDays": 90}
+    as_text = inputs.retention_subject(
+        {**base, "createdAt": "2026-01-01T00:00Z", "expiresAt": "2026-01-31T12:00Z"}
+    )
+    as_times = inputs.retention_subject({**base, "createdAt": created, "expiresAt": expires})
+    assert as_text == as_times
+    assert as_text["retentionDays"] == 30
