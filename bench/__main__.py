@@ -111,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
             for name in names:
                 print(f"-- {name} (load average {load_average()})", flush=True)
                 reset_peak_rss(stack.api_pid)
+                reset_peak_rss(stack.opa_pid)
                 load_before = load_average()
                 began = time.monotonic()
                 try:

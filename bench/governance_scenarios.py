@@ -276,6 +276,7 @@ async def compliance_scan(ctx: Context) -> list[Figure]:
                 "seconds": round(batched, 2),
                 "runs": [round(r, 2) for r in runs],
                 "opa_calls": calls,
+                "opa_peak_rss_mb": peak_rss_mb(ctx.stack.opa_pid),
             },
             **common,
         ),

@@ -33,6 +33,7 @@ class BenchStack:
     opa_url: str
     api_url: str
     api_pid: int
+    opa_pid: int
 
 
 def _wait_ready(url: str, timeout: float = 90.0) -> None:
@@ -78,4 +79,7 @@ def bench_stack(heap: str = "3g", pagecache: str = "2g") -> Iterator[BenchStack]
         stack.callback(stop, api)
         url = f"http://127.0.0.1:{api_port}"
         _wait_ready(url)
-        yield BenchStack(neo4j_uri=neo4j.bolt_url, opa_url=opa.url, api_url=url, api_pid=api.pid)
+        assert opa.process is not None
+        yield BenchStack(
+            neo4j_uri=neo4j.bolt_url, opa_url=opa.url, api_url=url, api_pid=api.pid, opa_pid=opa.process.pid
+        )
