@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from lineage_graph.devstack import Neo4jServer, OpaServer
 from lineage_graph.devstack._process import free_port
-from lineage_graph.devstack.opa import DEFAULT_OPA_GOGC
+from lineage_graph.devstack.opa import DEFAULT_OPA_GOGC, DEFAULT_OPA_GOMEMLIMIT
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -56,6 +56,7 @@ def _containers() -> Iterator[Endpoints]:
             DockerContainer(OPA_IMAGE)
             .with_command("run --server --addr 0.0.0.0:8181")
             .with_env("GOGC", DEFAULT_OPA_GOGC)
+            .with_env("GOMEMLIMIT", DEFAULT_OPA_GOMEMLIMIT)
             .with_exposed_ports(8181)
         )
         stack.enter_context(opa)

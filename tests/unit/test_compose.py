@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from lineage_graph.devstack.opa import DEFAULT_OPA_GOGC
+from lineage_graph.devstack.opa import DEFAULT_OPA_GOGC, DEFAULT_OPA_GOMEMLIMIT
 from lineage_graph.devstack.versions import NEO4J_VERSION, OPA_VERSION
 from lineage_graph.settings import (
     DEFAULT_API_PORT,
@@ -76,5 +76,5 @@ def test_every_service_has_a_health_check() -> None:
         assert dependency["condition"] == "service_healthy"
 
 
-def test_opa_runs_with_the_local_stacks_gc_target() -> None:
-    assert SERVICES["opa"]["environment"]["GOGC"] == DEFAULT_OPA_GOGC
+def test_opa_runs_with_the_local_stacks_gc_settings() -> None:
+    assert SERVICES["opa"]["environment"] == {"GOGC": DEFAULT_OPA_GOGC, "GOMEMLIMIT": DEFAULT_OPA_GOMEMLIMIT}

@@ -22,9 +22,13 @@ _GO_ENV = {"CGO_ENABLED": "0", "GOFLAGS": "-mod=mod"}
 
 DEFAULT_OPA_GOGC: Final = "400"
 """Go's garbage-collection target for the OPA servers lineage-graph runs (Go's default: 100).
-Batch decisions parse and build megabytes of values per call: at 400 a 100k compliance scan
-costs OPA ~1/3 less CPU (17 -> 11.5 s) for ~2x the peak memory (0.7 -> 1.1-1.5 GB); see
-docs/performance.md. ``LINEAGE_GRAPH_OPA_GOGC`` overrides it; docker-compose.yml sets the same."""
+Batch decisions parse and build megabytes of values per call: a 100k compliance scan's batches
+cost OPA 17-19 CPU-s at 100, 11-14 at 400 (docs/performance.md)."""
+DEFAULT_OPA_GOMEMLIMIT: Final = "1GiB"
+"""Go's soft memory limit for those servers: near it, Go collects as often as it must, so the
+higher GC target costs no more than ~1 GB at peak (1.9 GB without a limit in the same run).
+``LINEAGE_GRAPH_OPA_GOGC`` and ``LINEAGE_GRAPH_OPA_GOMEMLIMIT`` override both;
+docker-compose.yml sets the same."""
 
 
 def _versioned(name: str, version: str) -> Path:
@@ -91,6 +95,9 @@ class OpaServer:
     host: str = "127.0.0.1"
     log_path: Path | None = None
     gogc: str = field(default_factory=lambda: os.environ.get("LINEAGE_GRAPH_OPA_GOGC", DEFAULT_OPA_GOGC))
+    gomemlimit: str = field(
+        default_factory=lambda: os.environ.get("LINEAGE_GRAPH_OPA_GOMEMLIMIT", DEFAULT_OPA_GOMEMLIMIT)
+    )
     process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -113,7 +120,7 @@ class OpaServer:
             "--log-level",
             "error",
         ]
-        self.process = _process.spawn(args, log, env={"GOGC": self.gogc})
+        self.process = _process.spawn(args, log, env={"GOGC": self.gogc, "GOMEMLIMIT": self.gomemlimit})
         process = self.process
         ready = _process.wait_until(
             self._healthy,
