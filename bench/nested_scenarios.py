@@ -206,7 +206,7 @@ class RawTree:
 
     async def _read(self, name: str, params: dict[str, Any]) -> list[dict[str, Any]]:
         self.round_trips += 1
-        return await self.graph.read(name, params)
+        return await self.graph.read_rows(name, params)
 
     async def _related(self, keys: list[tuple[str, str, str]]) -> dict[tuple[str, str], list[str]]:
         rows = await self._read(

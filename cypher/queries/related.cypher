@@ -1,6 +1,7 @@
 // Current neighbours of nodes along one edge type and direction (the related DataLoader).
 // Parameters: $keys: [{uid, type, direction: 'OUT' | 'IN'}].
-// Returns: uid, type, direction (echo of the key), props (neighbour), edge (edge properties).
+// Returns: one row: rows [{uid, type, direction (echo of the key), props (neighbour), edge (edge
+//   properties)}] by neighbour uid (one record: docs/adr/0005-large-answers-as-one-record.md).
 UNWIND $keys AS key
 MATCH (n:Entity {uid: key.uid})
 CALL (n, key) {
@@ -16,6 +17,6 @@ CALL (n, key) {
     AND r.retiredAt IS NULL
   RETURN m, r
 }
-RETURN key.uid AS uid, key.type AS type, key.direction AS direction, properties(m) AS props,
-  properties(r) AS edge
+WITH key, m, r
 ORDER BY m.uid
+RETURN collect({uid: key.uid, type: key.type, direction: key.direction, props: properties(m), edge: properties(r)}) AS rows

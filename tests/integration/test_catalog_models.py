@@ -153,7 +153,7 @@ async def test_register_model_version_binds_inputs_and_records_the_training_run(
     }
     again = await register_version(client, MODEL_VERSION)
     assert (again["outcome"], again["trainingRun"]["uid"]) == ("UNCHANGED", run["uid"])
-    props = (await graph.read("queries/nodes_by_uid", {"uids": [mv["uid"]]}))[0]["props"]
+    props = (await graph.read_rows("queries/nodes_by_uid", {"uids": [mv["uid"]]}))[0]["props"]
     assert (props["randomSeed"], props["trainingScriptRepo"], props["trainingScriptCommit"]) == (
         42,
         "https://git.example/risk",

@@ -15,11 +15,11 @@ class CatalogReader:
         self.graph = graph
 
     async def nodes(self, uids: Sequence[str]) -> dict[str, dict[str, Any]]:
-        rows = await self.graph.read("queries/nodes_by_uid", {"uids": list(dict.fromkeys(uids))})
+        rows = await self.graph.read_rows("queries/nodes_by_uid", {"uids": list(dict.fromkeys(uids))})
         return {row["uid"]: row["props"] for row in rows}
 
     async def versions_of(self, uids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
-        rows = await self.graph.read("queries/versions_of", {"uids": list(dict.fromkeys(uids))})
+        rows = await self.graph.read_rows("queries/versions_of", {"uids": list(dict.fromkeys(uids))})
         out: dict[str, list[dict[str, Any]]] = {uid: [] for uid in uids}
         for row in rows:
             out[row["uid"]].append(row["props"])
@@ -28,7 +28,7 @@ class CatalogReader:
     async def related(self, keys: Sequence[tuple[str, str, str]]) -> list[Row]:
         """Rows ``{uid, type, direction, props, edge}`` for keys ``(uid, type, direction)``."""
         unique = list(dict.fromkeys(keys))
-        return await self.graph.read(
+        return await self.graph.read_rows(
             "queries/related", {"keys": [{"uid": u, "type": t, "direction": d} for u, t, d in unique]}
         )
 
