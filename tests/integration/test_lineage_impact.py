@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -15,9 +15,12 @@ from bench.loaders import load_raw
 from lineage_graph.services.impact import ImpactService
 from lineage_graph.services.lineage import LINEAGE_TYPES, LineageService
 from tests.cypher import cypher
+from tests.graphql_client import gql
 from tests.integration.test_lineage_traversal import T0, TestGraph, uid
 
 if TYPE_CHECKING:
+    import httpx
+
     from lineage_graph.graph import Graph
     from lineage_graph.services.impact import Affected, Impact
 
@@ -206,3 +209,49 @@ async def test_column_impact_follows_one_column(graph: Graph) -> None:
     other = await ImpactService(graph).column_impact(src, "birth_date")
     assert other.model_versions == [m2]
     assert other.deployments == []
+
+
+PRESENT = """query($uid: String!, $asOf: DateTime) {
+  lineage(uid: $uid, direction: DOWNSTREAM, depth: 10, asOf: $asOf) { nodes { uid } edges { from to } }
+  impact(uid: $uid, asOf: $asOf) {
+    modelVersions { uid }
+    deployments { environment deployments { uid } }
+    owners { uid }
+  }
+  columnImpact(uid: $uid, column: "income", asOf: $asOf) { features { feature } modelVersions }
+}"""
+
+
+async def test_the_present_counts_what_is_stored_whatever_its_creation_time(
+    graph: Graph, client: httpx.AsyncClient
+) -> None:
+    """Through GraphQL on the real servers: without asOf, a consumer whose createdAt is ahead of
+    the server's clock (clock skew, imported data) is part of lineage, impact (with its owner)
+    and column impact; an explicit asOf at the present still leaves it out."""
+    ahead = datetime.now(UTC) + timedelta(days=1)
+    g = TestGraph()
+    src = g.node("customers", "DataSource")
+    feature = g.node("income", "Feature", created=ahead)
+    model = g.node("scoring", "ModelVersion", created=ahead)
+    deployment = g.node("scoring-prod", "Deployment", created=ahead)
+    g.edge(feature, "DERIVED_FROM", src, created=ahead)
+    g.edge(model, "CONSUMES", feature, created=ahead)
+    g.edge(deployment, "SERVES", model, created=ahead)
+    g.nodes["team:g/late"] = ("Team", T0, None)
+    g.edge(model, "OWNED_BY", "team:g/late", created=ahead)
+    await g.write(graph)
+    await cypher(graph, "MATCH ()-[d:DERIVED_FROM]->() SET d.columns = ['income']")
+    await cypher(graph, "MATCH (d:Deployment) SET d.environment = 'environment:global/prod'")
+
+    now = await gql(client, PRESENT, uid=src)
+    assert {n["uid"] for n in now["lineage"]["nodes"]} == {src, feature, model, deployment}
+    assert len(now["lineage"]["edges"]) == 3
+    assert [m["uid"] for m in now["impact"]["modelVersions"]] == [model]
+    assert now["impact"]["deployments"] == [{"environment": "prod", "deployments": [{"uid": deployment}]}]
+    assert [o["uid"] for o in now["impact"]["owners"]] == ["team:g/late"]
+    assert now["columnImpact"] == {"features": [{"feature": feature}], "modelVersions": [model]}
+
+    then = await gql(client, PRESENT, uid=src, asOf=datetime.now(UTC).isoformat())
+    assert [n["uid"] for n in then["lineage"]["nodes"]] == [src]
+    assert then["impact"] == {"modelVersions": [], "deployments": [], "owners": []}
+    assert then["columnImpact"] == {"features": [], "modelVersions": []}
