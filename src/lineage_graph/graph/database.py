@@ -141,15 +141,16 @@ class Transaction:
 
     async def run_rows(self, name: str, params: Mapping[str, Any] | None = None) -> list[Any]:
         """`Graph.read_rows` inside this transaction."""
-        self._graph.round_trips += 1
-        result = await self._tx.run(self._graph.queries[name].text, dict(params or {}))
-        records = [dict(zip(record.keys(), record.values(), strict=True)) async for record in result]
-        return _only_list(name, records)
+        return _only_list(name, await self.run(name, params))
 
 
 def _only_list(name: str, records: list[Row]) -> list[Any]:
     if len(records) != 1 or len(records[0]) != 1:
-        msg = f"{name} must return one record with one list column, got {len(records)} record(s)"
+        columns = len(records[0]) if records else 0
+        msg = (
+            f"{name} must return one record with one list column, "
+            f"got {len(records)} record(s) of {columns} column(s)"
+        )
         raise ValueError(msg)
     (values,) = records[0].values()
     return list(values)
