@@ -75,18 +75,6 @@ def _parent(uid: str) -> str | None:
 
 
 @lru_cache(maxsize=65_536)
-def _placed(feature_uid: str) -> tuple[str | None, str | None] | None:
-    """A feature uid's field and its feature set's uid (None when not a valid uid), cached: a
-    scan meets the same training features in many model versions."""
-    feature = _parse(feature_uid)
-    if feature is None:
-        return None
-    version = feature.parent
-    feature_set = version.parent if version is not None else None
-    return feature.field, feature_set.format() if feature_set is not None else None
-
-
-@lru_cache(maxsize=65_536)
 def _feature_of(version_uid: str, field: str) -> str:
     version = Uid.parse(version_uid)
     return Uid.of(Kind.FEATURE, version.namespace, version.name, version.version, field).format()
@@ -233,11 +221,12 @@ def incompatible_inputs(
     problems: list[Doc] = []
     for binding in sorted(consumes, key=lambda c: (str(c.get("input")), str(c.get("feature")))):
         training = str(binding["feature"])
-        placed = _placed(training)
-        if placed is None:
+        feature = _parse(training)
+        if feature is None:
             continue
-        raw_field, feature_set = placed
-        field = raw_field or ""
+        version = _parent(training)
+        feature_set = _parent(version) if version is not None else None
+        field = feature.field or ""
         candidates = by_set.get(feature_set or "", [])
         dtype = binding.get("dtype")
         if any(dtypes.get(field) == dtype for _, dtypes in candidates):
@@ -249,7 +238,7 @@ def incompatible_inputs(
             serving_uid, dtypes = candidates[0]
             actual = dtypes.get(field)
             if actual is None:
-                problem["reason"] = f"{serving_uid} has no feature {raw_field}"
+                problem["reason"] = f"{serving_uid} has no feature {feature.field}"
             else:
                 problem["servingFeature"] = _feature_of(serving_uid, field)
                 problem["reason"] = f"dtype {dtype} became {actual}"
