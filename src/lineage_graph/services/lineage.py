@@ -118,9 +118,9 @@ class Walk:
     root_kind: str
     distance: dict[str, int]
     kinds: dict[str, str]
-    edges: Sequence[tuple[str, str, str]]
-    """(source, type, target) as `LineageEdge` orders them; plain tuples from the one-query walk
-    (thousands: `assemble` names them only for answers that return edges)."""
+    edges: list[tuple[str, str, str]]
+    """(source, type, target) as `LineageEdge` orders them, plain tuples (thousands per walk:
+    `assemble` names them only for answers that return edges), all between nodes of the walk."""
     truncation: Truncation | None = None
     row: Mapping[str, Any] | None = None
     """The whole answer row of an `Extension` query (None after a hop-by-hop walk)."""
@@ -314,7 +314,7 @@ class LineageService:
         name = "lineage/upstream_step" if upstream else "lineage/downstream_step"
         distance: dict[str, int] = {}
         kinds: dict[str, str] = {}
-        edges: list[LineageEdge] = []
+        edges: list[tuple[str, str, str]] = []
         state: dict[str, Any] = {"root_kind": None, "truncation": None}
 
         async def work(tx: AsyncTransaction) -> None:
@@ -335,7 +335,7 @@ class LineageService:
                 record = await (await tx.run(self.graph.queries[name].text, params)).single()
                 step = record["edges"] if record is not None else []
                 reached: list[str] = []
-                level_edges: list[LineageEdge] = []
+                level_edges: list[tuple[str, str, str]] = []
                 for a, t, b, kind in step:
                     new = b if upstream else a
                     if new != root and new not in distance:
@@ -345,7 +345,7 @@ class LineageService:
                         distance[new] = level
                         kinds[new] = kind
                         reached.append(new)
-                    level_edges.append(LineageEdge(a, t, b))
+                    level_edges.append((a, t, b))
                 edges.extend(e for e in level_edges if _known(e, distance, root))
                 if state["truncation"] is not None:
                     return
@@ -371,10 +371,9 @@ class LineageService:
         return str(rows[0]["kind"])
 
 
-def _known(edge: LineageEdge, distance: Mapping[str, int], root: str) -> bool:
-    return (edge.source == root or edge.source in distance) and (
-        edge.target == root or edge.target in distance
-    )
+def _known(edge: tuple[str, str, str], distance: Mapping[str, int], root: str) -> bool:
+    source, _, target = edge
+    return (source == root or source in distance) and (target == root or target in distance)
 
 
 async def _in_read_transaction(
@@ -422,7 +421,7 @@ def assemble(
         for uid, (dist, way) in ordered
         if kinds is None or node_kinds[uid] in kinds
     ]
-    if kinds is not None or truncation is not None:
+    if kinds is not None:  # a walk's own edges already join its nodes (truncated or not)
         kept = {root, *(n.uid for n in nodes)}
         edges = [e for e in edges if e.source in kept and e.target in kept]
     return Lineage(
