@@ -108,6 +108,10 @@ class OpaServer:
         if _process.port_open(self.host, self.port):
             msg = f"OPA: port {self.port} on {self.host} is already in use"
             raise ServerStartError(msg)
+        if not (self.gogc == "off" or self.gogc.removeprefix("-").isdigit()):
+            # Go would silently fall back to its default; GOMEMLIMIT it refuses itself (the log says).
+            msg = f"OPA: LINEAGE_GRAPH_OPA_GOGC must be an integer or 'off', got {self.gogc!r}"
+            raise ServerStartError(msg)
         binary = provision_opa()
         log = self.log_path or bin_dir().parent / "state" / f"opa-{self.port}.log"
         args = [
