@@ -2,8 +2,8 @@
 // where, on which target and serving path, where it was promoted from, and the environments
 // where the same model version runs in other current deployments.
 // Parameters: $uids: [Deployment uid].
-// Returns: one row: rows, a list of maps (one record: the driver decodes one record far faster
-//   than thousands), each with uid, target, environment (name), modelVersion, promotedFrom (environment name or null),
+// Returns: one row: rows, a list of maps (docs/adr/0005-large-answers-as-one-record.md), each with
+//   uid, target, environment (name), modelVersion, promotedFrom (environment name or null),
 //   servesFrom: [uid], otherEnvironments: [environment name].
 UNWIND $uids AS uid
 MATCH (d:Deployment {uid: uid})

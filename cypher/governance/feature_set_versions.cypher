@@ -1,8 +1,8 @@
 // Feature-set versions as deprecation, promotion and targets decisions see them: lifecycle,
 // replacement, serving store, and the features they define (for serving compatibility).
 // Parameters: $uids: [FeatureSetVersion uid].
-// Returns: one row: rows, a list of maps (one record: the driver decodes one record far faster
-//   than thousands), each with uid, status, sunsetAt, replacement, store, features: [{name, dtype}].
+// Returns: one row: rows, a list of maps (docs/adr/0005-large-answers-as-one-record.md), each with
+//   uid, status, sunsetAt, replacement, store, features: [{name, dtype}].
 UNWIND $uids AS uid
 MATCH (v:FeatureSetVersion {uid: uid})
 RETURN collect({

@@ -1,8 +1,8 @@
 // The environments where model versions run in current deployments (a deploy gate's
 // "where is it now").
 // Parameters: $uids: [ModelVersion uid].
-// Returns: one row: rows, a list of maps (one record: the driver decodes one record far faster
-//   than thousands), each with uid, environments: [environment name].
+// Returns: one row: rows, a list of maps (docs/adr/0005-large-answers-as-one-record.md), each with
+//   uid, environments: [environment name].
 UNWIND $uids AS uid
 MATCH (mv:ModelVersion {uid: uid})
 RETURN collect({

@@ -2,10 +2,11 @@
 // fields, its model's risk tier, the features it consumes, the snapshots its training run read,
 // its evaluations with their baselines, and the approvals recorded on it.
 // Parameters: $uids: [ModelVersion uid].
-// Returns: one row: rows, a list of maps (one record: the driver decodes one record far faster
-//   than thousands), each with uid, createdBy, randomSeed, hyperparametersJson, trainingScriptJson, riskTier,
-//   trainingRun ({uid, runId, seed} or null), consumes: [{input, feature, dtype}], snapshots: [uid],
-//   evaluations: [{uid, at, metricsJson, baseline, baselineMetricsJson}], approvals: [{principal, at}].
+// Returns: one row: rows, a list of maps (docs/adr/0005-large-answers-as-one-record.md), each with
+//   uid, createdBy, randomSeed, hyperparametersJson, trainingScriptJson, riskTier, trainingRun
+//   ({uid, runId, seed} or null), consumes: [{input, feature, dtype}], snapshots: [uid],
+//   evaluations: [{uid, at, metricsJson, baseline, baselineMetricsJson}], approvals: [{principal,
+//   at}].
 UNWIND $uids AS uid
 MATCH (mv:ModelVersion {uid: uid})
 OPTIONAL MATCH (mv)-[:VERSION_OF]->(m:Model)

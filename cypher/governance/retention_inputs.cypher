@@ -1,8 +1,8 @@
 // Input rows of lineage_graph.retention: data sources and dataset snapshots with their
 // classification and window (a snapshot takes its source's), creation and expiry.
 // Parameters: $uids: [DataSource or DatasetSnapshot uid].
-// Returns: one row: rows, a list of maps (one record: the driver decodes one record far faster
-//   than thousands), each with uid, kind, classification, createdAt, retentionDays, expiresAt, retiredAt.
+// Returns: one row: rows, a list of maps (docs/adr/0005-large-answers-as-one-record.md), each with
+//   uid, kind, classification, createdAt, retentionDays, expiresAt, retiredAt.
 UNWIND $uids AS uid
 MATCH (n:Entity {uid: uid})
 WHERE n:DataSource OR n:DatasetSnapshot

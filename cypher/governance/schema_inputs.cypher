@@ -2,8 +2,9 @@
 // tags, its features and the data sources each feature derives from (a snapshot stands for its
 // source's classification).
 // Parameters: $uids: [FeatureSetVersion uid].
-// Returns: one row: rows, a list of maps (one record: the driver decodes one record far faster
-//   than thousands), each with uid, owner, tags, features: [{uid, name, dtype, description, derivedFrom: [{uid, classification}]}].
+// Returns: one row: rows, a list of maps (docs/adr/0005-large-answers-as-one-record.md), each with
+//   uid, owner, tags, features: [{uid, name, dtype, description, derivedFrom: [{uid,
+//   classification}]}].
 UNWIND $uids AS uid
 MATCH (v:FeatureSetVersion {uid: uid})
 OPTIONAL MATCH (v)-[:VERSION_OF]->(fs:FeatureSet)
