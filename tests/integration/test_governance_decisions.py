@@ -85,3 +85,48 @@ async def test_an_undefined_rule_denies(session_engine: PolicyEngine, graph: Gra
 
     with pytest.raises(PolicyEngineUnavailableError, match="is undefined"):
         await session_engine.evaluate("lineage_graph.nonexistent", "decision", {})
+
+
+async def test_an_engine_answering_garbage_denies(graph: Graph) -> None:
+    """A server that answers 200 with something other than JSON (a proxy's error page) is no
+    decision: the request is denied as if OPA were down."""
+    from aiohttp import web
+
+    async def page(_: web.Request) -> web.Response:
+        return web.Response(text="<html>gateway says hello</html>", content_type="application/json")
+
+    app = web.Application()
+    app.router.add_post("/v1/data/{path:.*}", page)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    port = free_port()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    try:
+        async with PolicyEngine(f"http://127.0.0.1:{port}", timeout=2.0) as garbled:
+            governor = Governor(garbled, graph, revision=None)
+            judged = await governor.judge(
+                Package.AUTHZ, _request("admin", "*"), about=PROD, actor="a", action="deploy"
+            )
+    finally:
+        await runner.cleanup()
+    assert not judged.decision.allow
+    assert judged.decision.violations[0].code == "POLICY_ENGINE_UNAVAILABLE"
+
+
+async def test_input_documents_reach_opa_as_the_standard_library_writes_them(
+    session_engine: PolicyEngine,
+) -> None:
+    """The engine encodes with orjson: non-ASCII text, non-string keys, floats and nesting
+    arrive in OPA exactly as ``json.dumps`` would have sent them (read back through Rego)."""
+    document: dict[str, object] = {
+        "text": "Zoë — naïve ✓ 日本",
+        "keys": {1: "one", 2.5: "two and a half", None: "none"},
+        "numbers": [0, -1, 2**53, 1.5, 1e-7],
+        "nested": [{"a": [None, False, {}]}],
+    }
+    await session_engine.put_policy("tests/echo", "package tests.echo\n\necho := input\n")
+    try:
+        echoed = await session_engine.evaluate("tests.echo", "echo", document)
+    finally:
+        await session_engine.delete_policy("tests/echo")
+    assert echoed == json.loads(json.dumps(document))
