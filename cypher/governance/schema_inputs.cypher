@@ -4,7 +4,8 @@
 // Parameters: $uids: [FeatureSetVersion uid].
 // Returns: one row: rows, a list of maps (docs/adr/0005-large-answers-as-one-record.md), each with
 //   uid, owner, tags, features: [{uid, name, dtype, description, derivedFrom: [{uid,
-//   classification}]}].
+//   classification}]}], features by name and derivedFrom by uid (the input documents' order, so
+//   services/policy_inputs.py passes them through instead of rebuilding them).
 UNWIND $uids AS uid
 MATCH (v:FeatureSetVersion {uid: uid})
 OPTIONAL MATCH (v)-[:VERSION_OF]->(fs:FeatureSet)
@@ -25,7 +26,9 @@ RETURN collect({
           WHERE r.retiredAt IS NULL
           OPTIONAL MATCH (s)-[:SNAPSHOT_OF]->(source:DataSource)
           RETURN {uid: s.uid, classification: coalesce(s.classification, source.classification)}
+            ORDER BY s.uid
         }
       }
+        ORDER BY f.name, f.uid
     }
 }) AS rows

@@ -95,20 +95,19 @@ def schema_document(row: Mapping[str, Any]) -> Doc:
     """``{featureSetVersion: {uid, owner, features: [...]}}``.
 
     Features have no tags of their own: they carry their version's tags, so tagging a version
-    ``pii`` tags every feature it defines.
+    ``pii`` tags every feature it defines. The query's feature maps (``{uid, name, dtype,
+    description, derivedFrom: [{uid, classification}]}``, already by name and by uid) are the
+    documents' own: only ``tags`` is added, and the orders are re-established by sorting (one
+    pass over sorted input) rather than by rebuilding each map: a scan shapes ~70k features at
+    100k. The row is not modified.
     """
     tags = [str(t) for t in row.get("tags") or []]
-    features = [
-        {
-            "uid": f.get("uid"),
-            "name": f.get("name"),
-            "dtype": f.get("dtype"),
-            "description": f.get("description"),
-            "tags": tags,
-            "derivedFrom": _derivations(f["derivedFrom"]),
-        }
-        for f in sorted(row.get("features") or [], key=_by_name)
-    ]
+    features = []
+    for feature in sorted(row.get("features") or [], key=_by_name):
+        derived = feature["derivedFrom"]
+        if len(derived) > 1:
+            derived = sorted(derived, key=_by_uid)
+        features.append({**feature, "tags": tags, "derivedFrom": derived})
     return {"featureSetVersion": {"uid": row["uid"], "owner": row.get("owner"), "features": features}}
 
 
@@ -118,14 +117,6 @@ def _by_name(feature: Mapping[str, Any]) -> str:
 
 def _by_uid(entry: Mapping[str, Any]) -> str:
     return str(entry["uid"])
-
-
-def _derivations(derived: Iterable[Mapping[str, Any]]) -> list[Doc]:
-    """``[{uid, classification}]`` by uid (most features derive from one column or none)."""
-    entries = [{"uid": d.get("uid"), "classification": d.get("classification")} for d in derived]
-    if len(entries) > 1:
-        entries.sort(key=_by_uid)
-    return entries
 
 
 # --- lineage -------------------------------------------------------------------------------
