@@ -22,6 +22,8 @@ from bench.generator import SCALES, generate
 from bench.harness import load_average, machine, reset_peak_rss, scaling, scaling_table, table, write_report
 from bench.scenarios import CURVE, SCENARIOS, Context
 from bench.stack import bench_stack
+from lineage_graph import gc_tuning
+from lineage_graph.settings import Settings
 
 RESULTS = Path(__file__).resolve().parent / "results"
 DEFAULT_SCALES = "10k,100k"
@@ -56,6 +58,8 @@ def generate_only(scale: str, seed: int) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # The scans and loads run in this process: tune its collector as the CLI does its own.
+    gc_tuning.tune(Settings().collector_thresholds)
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument(
         "--scales",

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bench.harness import Figure, peak_rss_mb, table, write_report
-from lineage_graph import resources
+from lineage_graph import gc_tuning, resources
 from lineage_graph.domain import Kind
 from lineage_graph.graph import Graph, QueryLibrary
 from lineage_graph.policy import PolicyEngine
@@ -298,6 +298,8 @@ def main(argv: list[str] | None = None) -> int:
     from bench.scenarios import Context  # noqa: PLC0415
     from bench.stack import bench_stack  # noqa: PLC0415
 
+    # The scans and loads run in this process: tune its collector as the CLI does its own.
+    gc_tuning.tune(Settings().collector_thresholds)
     parser = argparse.ArgumentParser(prog="python -m bench.governance_scenarios", description=__doc__)
     parser.add_argument("--scale", choices=sorted(SCALES), default="100k")
     parser.add_argument("--seed", type=int, default=42)

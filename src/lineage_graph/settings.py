@@ -5,8 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from lineage_graph.gc_tuning import DEFAULT_THRESHOLDS, Thresholds, parse_thresholds
 
 DEFAULT_API_PORT = 8000
 DEFAULT_BOLT_PORT = 7687
@@ -37,6 +39,18 @@ class Settings(BaseSettings):
     mlflow_webhook_secret: SecretStr | None = None
     policy_enforcement: Literal["enforce", "warn"] = "enforce"
     log_level: str = "info"
+    gc_thresholds: str = DEFAULT_THRESHOLDS
+
+    @field_validator("gc_thresholds")
+    @classmethod
+    def _gc_thresholds_parse(cls, value: str) -> str:
+        parse_thresholds(value)
+        return value
+
+    @property
+    def collector_thresholds(self) -> Thresholds | None:
+        """The collector thresholds to apply (`lineage_graph.gc_tuning`); None keeps CPython's."""
+        return parse_thresholds(self.gc_thresholds)
 
     @property
     def neo4j_auth(self) -> tuple[str, str] | None:

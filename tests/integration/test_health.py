@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+import gc
 from typing import TYPE_CHECKING
 
 import pytest
 
+from lineage_graph.api import create_app
 from lineage_graph.devstack.versions import NEO4J_VERSION
 
 if TYPE_CHECKING:
     import httpx
+
+    from lineage_graph.settings import Settings
 
 pytestmark = pytest.mark.integration
 
@@ -48,3 +52,15 @@ async def test_metrics_count_requests(client: httpx.AsyncClient) -> None:
     response = await client.get("/metrics")
     assert response.status_code == 200
     assert 'lineage_graph_http_requests_total{method="GET",route="/healthz",status="200"}' in response.text
+
+
+async def test_the_api_process_tunes_its_garbage_collector(settings: Settings) -> None:
+    """The lifespan applies LINEAGE_GRAPH_GC_THRESHOLDS once the app is built (gc_tuning)."""
+    before = gc.get_threshold()
+    app = create_app(settings.model_copy(update={"gc_thresholds": "40000,15,17"}))
+    try:
+        async with app.router.lifespan_context(app):
+            assert gc.get_threshold() == (40000, 15, 17)
+            assert gc.get_freeze_count() > 0
+    finally:
+        gc.set_threshold(*before)

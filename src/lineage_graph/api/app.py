@@ -15,7 +15,7 @@ from fastapi import FastAPI, Request
 from prometheus_client import Counter, Gauge, Histogram
 from strawberry.fastapi import GraphQLRouter
 
-from lineage_graph import __version__, resources
+from lineage_graph import __version__, gc_tuning, resources
 from lineage_graph.api import health, ingest_routes
 from lineage_graph.api.graphql import schema
 from lineage_graph.api.graphql.context import Context
@@ -71,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.sync_policies_on_start:
             await _sync(runtime)
         app.state.runtime = runtime
+        gc_tuning.tune(settings.collector_thresholds)
         try:
             yield
         finally:

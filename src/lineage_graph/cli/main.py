@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import typer
+from pydantic import ValidationError
 
+from lineage_graph import gc_tuning
 from lineage_graph.cli import admin, cypher, governance, ingest, lineage, stack
+from lineage_graph.settings import Settings
 
 app = typer.Typer(
     name="lineage-graph",
@@ -12,6 +15,22 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def process() -> None:
+    """Checks the LINEAGE_GRAPH_* settings before any command runs and tunes the garbage
+    collector for this process (`lineage_graph.gc_tuning`)."""
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            name = "LINEAGE_GRAPH_" + "_".join(str(p) for p in error["loc"]).upper()
+            typer.echo(f"invalid setting {name}: {error['msg']}", err=True)
+        raise typer.Exit(2) from None
+    gc_tuning.tune(settings.collector_thresholds)
+
+
 app.command("up")(stack.up)
 app.command("serve")(stack.serve)
 app.command("provision")(stack.provision)
