@@ -7,7 +7,7 @@ an allow.
 Queries go through opa-python-client's request path (its session and retries) with orjson for
 the bodies: a compliance scan sends tens of megabytes of input documents and reads back a
 hundred thousand findings, and the standard library's encoder and decoder were a quarter of
-the scan's own CPU time (docs/adr/0006-orjson-for-policy-queries.md).
+the scan's own CPU time (docs/adr/0006-gc-thresholds-and-orjson.md).
 """
 
 from __future__ import annotations
