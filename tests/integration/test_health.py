@@ -49,9 +49,17 @@ async def test_graphiql_is_served_on_get(client: httpx.AsyncClient) -> None:
 
 async def test_metrics_count_requests(client: httpx.AsyncClient) -> None:
     await client.get("/healthz")
+    await client.post("/graphql", json={"query": "{ __typename }"})
+    too_large = await client.post("/graphql", content=b"x" * (3 * 1024 * 1024))
+    assert too_large.status_code == 413
     response = await client.get("/metrics")
     assert response.status_code == 200
-    assert 'lineage_graph_http_requests_total{method="GET",route="/healthz",status="200"}' in response.text
+    text = response.text
+    assert 'lineage_graph_http_requests_total{method="GET",route="/healthz",status="200"}' in text
+    assert 'lineage_graph_http_requests_total{method="POST",route="/graphql",status="200"}' in text
+    # Refused by the body limit before routing: counted, with its status.
+    assert 'lineage_graph_http_requests_total{method="POST",route="unmatched",status="413"}' in text
+    assert 'lineage_graph_http_request_seconds_count{method="GET",route="/healthz"}' in text
 
 
 async def test_the_api_process_tunes_its_garbage_collector(settings: Settings) -> None:

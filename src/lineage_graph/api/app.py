@@ -7,12 +7,10 @@ are pushed to OPA at start; a refused policy keeps ``/readyz`` at 503 with the f
 from __future__ import annotations
 
 import logging
-import time
 from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
-from prometheus_client import Counter, Gauge, Histogram
 from strawberry.fastapi import GraphQLRouter
 
 from lineage_graph import __version__, gc_tuning, resources
@@ -20,6 +18,7 @@ from lineage_graph.api import health, ingest_routes
 from lineage_graph.api.graphql import schema
 from lineage_graph.api.graphql.context import Context
 from lineage_graph.api.graphql.limits import BodySizeLimit
+from lineage_graph.api.metrics import NEO4J_ROUND_TRIPS, RequestMetrics
 from lineage_graph.api.runtime import Runtime
 from lineage_graph.graph import Graph, QueryLibrary
 from lineage_graph.policy import PolicyEngine, PolicySet, PolicySyntaxError, sync_policies
@@ -28,18 +27,10 @@ from lineage_graph.policy.principals import Authenticator, AuthMode
 from lineage_graph.settings import Settings
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Awaitable, Callable
+    from collections.abc import AsyncIterator
 
-    from starlette.responses import Response
 
 log = logging.getLogger("lineage_graph")
-
-REQUESTS = Counter("lineage_graph_http_requests_total", "HTTP requests", ["method", "route", "status"])
-LATENCY = Histogram("lineage_graph_http_request_seconds", "HTTP request latency", ["method", "route"])
-NEO4J_ROUND_TRIPS = Gauge(
-    "lineage_graph_neo4j_round_trips",
-    "Neo4j queries this process has run since it started (Graph.round_trips; only ever grows)",
-)
 
 
 async def _sync(runtime: Runtime) -> None:
@@ -87,14 +78,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(ingest_routes.router)
     app.add_middleware(BodySizeLimit)
-
-    @app.middleware("http")
-    async def measure(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        route = getattr(request.scope.get("route"), "path", "unmatched")
-        LATENCY.labels(request.method, route).observe(time.perf_counter() - started)
-        REQUESTS.labels(request.method, route, str(response.status_code)).inc()
-        return response
+    app.add_middleware(RequestMetrics)
 
     return app
