@@ -185,55 +185,52 @@ class PathCounts:
 
 
 def count_paths(root: str, edges: Iterable[tuple[str, str]], depth: int) -> PathCounts:
-    """Simple paths of 1..depth edges from `root` to every node, over (nearer, farther) edges."""
+    """Simple paths of 1..depth edges from `root` to every node, over (nearer, farther) edges.
+
+    Parallel edges (two types between the same nodes) count once: a path is a sequence of nodes.
+    Without a cycle among the nodes `root` reaches, one topological pass counts every path (and
+    finds the longest); a cycle falls back to bounded enumeration.
+    """
     unique: dict[str, dict[str, None]] = defaultdict(dict)
     for a, b in edges:
         unique[a][b] = None
     successors = {a: list(bs) for a, bs in unique.items()}
-    order = _topological(root, successors)
-    if order is not None:
-        return PathCounts(_count_acyclic(root, order, successors, depth), exact=True)
+    counted = _count_acyclic(root, successors, depth)
+    if counted is not None:
+        return PathCounts(counted, exact=True)
     return _enumerate(root, successors, depth)
 
 
-def _topological(root: str, successors: Mapping[str, list[str]]) -> list[str] | None:
-    """The nodes reachable from `root` in topological order, or None when they hold a cycle."""
-    reachable = {root}
+def _count_acyclic(root: str, successors: Mapping[str, list[str]], depth: int) -> dict[str, int] | None:
+    """Path counts by one topological (Kahn) pass over what `root` reaches, or None when that
+    holds a cycle. When some path is longer than `depth`, counts by layers of length instead."""
+    indegree = {root: 0}
     queue = deque([root])
-    while queue:
+    while queue:  # what root reaches, with each node's in-degree from reached nodes
         for b in successors.get(queue.popleft(), ()):
-            if b not in reachable:
-                reachable.add(b)
+            if b in indegree:
+                indegree[b] += 1
+            else:
+                indegree[b] = 1
                 queue.append(b)
-    indegree = dict.fromkeys(reachable, 0)
-    for a in reachable:
-        for b in successors.get(a, ()):
-            indegree[b] += 1
-    ready = deque(n for n, d in indegree.items() if d == 0)
-    order: list[str] = []
+    total = dict.fromkeys(indegree, 0)
+    longest = dict.fromkeys(indegree, 0)
+    total[root] = 1
+    ready = [root] if indegree[root] == 0 else []
+    visited = 0
     while ready:
-        a = ready.popleft()
-        order.append(a)
+        a = ready.pop()
+        visited += 1
+        ways, length = total[a], longest[a] + 1
         for b in successors.get(a, ()):
+            total[b] += ways
+            longest[b] = max(longest[b], length)
             indegree[b] -= 1
             if indegree[b] == 0:
                 ready.append(b)
-    return order if len(order) == len(reachable) else None
-
-
-def _count_acyclic(
-    root: str, order: Sequence[str], successors: Mapping[str, list[str]], depth: int
-) -> dict[str, int]:
-    longest = dict.fromkeys(order, 0)
-    for a in order:
-        for b in successors.get(a, ()):
-            longest[b] = max(longest[b], longest[a] + 1)
-    if max(longest.values(), default=0) <= depth:
-        total: dict[str, int] = defaultdict(int)
-        total[root] = 1
-        for a in order:
-            for b in successors.get(a, ()):
-                total[b] += total[a]
+    if visited < len(indegree):
+        return None
+    if max(longest.values()) <= depth:
         return {n: c for n, c in total.items() if n != root}
     counts: dict[str, int] = defaultdict(int)
     layer = {root: 1}
@@ -327,11 +324,14 @@ class ImpactService:
         extension = Extension("lineage/impact", {"ownedKinds": sorted(OWNED_KINDS)})
         walk = await self.lineage.walk(root, Direction.DOWNSTREAM, depth, instant, budget, extension)
         # Straight from the walk (one direction, every kind: nothing for `assemble` to merge).
-        walked = [(b, t, a) for a, t, b in walk.edges]  # downstream: the target is nearer
-        paths = count_paths(root, [(a, b) for a, _, b in walked], depth)
+        # Downstream, an edge's target is the nearer end.
+        paths = count_paths(root, ((b, a) for a, _, b in walk.edges), depth)
         truncated = walk.truncation is not None
         exact = paths.exact and not truncated
-        index = PathIndex(walk.kinds, lambda: _parents({root: 0, **walk.distance}, walked))
+        index = PathIndex(
+            walk.kinds,
+            lambda: _parents({root: 0, **walk.distance}, ((b, t, a) for a, t, b in walk.edges)),
+        )
         tally: dict[str, int] = defaultdict(int)
         affected: dict[str, Affected] = {}
         counts = paths.counts
