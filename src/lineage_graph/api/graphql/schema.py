@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from typing import TYPE_CHECKING
+
 import strawberry
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.types import Info
@@ -18,6 +21,13 @@ from lineage_graph.api.graphql.lineage import LineageQuery
 from lineage_graph.api.graphql.nodes import ALL_NODE_TYPES
 from lineage_graph.api.graphql.scalars import SCALAR_OVERRIDES
 from lineage_graph.api.graphql.system import ServerInfo
+from lineage_graph.policy.engine import PolicyEngineUnavailableError
+
+if TYPE_CHECKING:
+    from graphql import GraphQLError
+    from strawberry.types import ExecutionContext
+
+log = logging.getLogger("lineage_graph.graphql")
 
 
 @strawberry.type
@@ -41,8 +51,30 @@ DOCUMENT_CACHE_SIZE = 256
 """Parsed and validated documents kept (LRU): tools send the same few documents over and over,
 and parsing plus validating a document costs more than answering a small query."""
 
+
+class Schema(strawberry.Schema):
+    """Logs errors by who caused them. A request the caller got wrong (a document that does not
+    parse or validate, or a refusal with an ``extensions.code``: NOT_FOUND, INVALID_VALUE,
+    POLICY_DENIED...) is logged in one line at INFO; OPA being unreachable in one line at
+    WARNING; anything else is a fault of ours and keeps strawberry's ERROR with its traceback."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        faults = []
+        for error in errors:
+            code = (error.extensions or {}).get("code")
+            if code is not None or error.original_error is None:
+                where = ".".join(str(p) for p in error.path or ()) or "document"
+                level = logging.WARNING if code == PolicyEngineUnavailableError.code else logging.INFO
+                log.log(level, "GraphQL %s at %s: %s", code or "INVALID_DOCUMENT", where, error.message)
+            else:
+                faults.append(error)
+        super().process_errors(faults, execution_context)
+
+
 guard_root_fields(Query, Mutation)
-schema = strawberry.Schema(
+schema = Schema(
     query=Query,
     mutation=Mutation,
     types=[*ALL_NODE_TYPES, *REFUSALS],
