@@ -237,3 +237,57 @@ async def test_an_export_names_what_it_cannot_carry(settings: Settings, graph: G
     assert code == 1
     assert "edge from the Entity" in err
     assert "leads to a ['Memo'] node, which the export cannot name" in err
+
+
+async def test_exported_times_keep_the_instant_and_the_drivers_text(graph: Graph) -> None:
+    """The export reads zoned DATETIMEs as components (no driver decoding) and formats them
+    itself. Every exported text must denote the stored instant (Neo4j parses it back to the same
+    epoch second and nanosecond), and, for offsets, be what `encode` writes for the driver's own
+    `DateTime`: UTC with nanoseconds, positive, negative and half-hour offsets, a year before
+    1000. Named zones must keep the offset Neo4j applies at that instant: the driver's decoding
+    gets it wrong for some (America/St_Johns in October: -03:30 where it is -02:30), which used
+    to shift such a time by an hour on a round trip. Offsets with seconds, other temporal types
+    and lists of datetimes still go through the driver, as before."""
+    offsets = [
+        "datetime('2026-11-26T10:00:00.123456789Z')",
+        "datetime('2026-11-26T10:00:00Z')",
+        "datetime('2026-03-01T23:59:59.5-05:00')",
+        "datetime('2026-03-01T05:30:00+05:30')",
+        "datetime('0999-12-31T23:59:59.000000001+14:00')",
+        "datetime({year: 2026, month: 1, day: 1, timezone: '-00:44:30'})",
+    ]
+    zones = [
+        "datetime('2026-07-01T12:00:00[Europe/Paris]')",
+        "datetime('2026-01-01T12:00:00[Europe/Paris]')",
+        "datetime('2026-10-25T02:30:00[America/St_Johns]')",
+    ]
+    values = offsets + zones
+    props = ", ".join(f"t{i}: {v}" for i, v in enumerate(values))
+    extra = "d: date('2026-11-26'), p: duration('P1DT2H'), ts: [datetime('2026-01-01T00:00:00Z')], s: 'x'"
+    await cypher(
+        graph,
+        f"CREATE (a:Entity {{uid: 'a', {props}, {extra}}})-[:READS {{{props}}}]->(:Entity {{uid: 'b'}})",
+    )
+    lines: list[str] = []
+    await catalog_io.export_catalog(graph, lines.append)
+    exported = [json.loads(line) for line in lines[1:]]
+    node_a = next(o["node"]["props"] for o in exported if "node" in o and o["node"]["props"]["uid"] == "a")
+    edge = next(o["edge"]["props"] for o in exported if "edge" in o)
+    assert edge == {f"t{i}": node_a[f"t{i}"] for i in range(len(values))}
+
+    driver = await cypher(graph, "MATCH (a {uid: 'a'}) RETURN properties(a) AS a")
+    as_before = json.loads(json.dumps(catalog_io._props(driver[0]["a"])))
+    for key in [f"t{i}" for i in range(len(offsets))] + ["d", "p", "ts", "s", "uid"]:
+        assert node_a[key] == as_before[key], key
+    assert node_a["t0"] == {"$datetime": "2026-11-26T10:00:00.123456789+00:00"}
+    assert node_a["t2"] == {"$datetime": "2026-03-01T23:59:59.500000000-05:00"}
+    assert node_a["t8"] == {"$datetime": "2026-10-25T02:30:00.000000000-02:30"}
+
+    for i in range(len(values)):
+        same = await cypher(
+            graph,
+            f"MATCH (a {{uid: 'a'}}) WITH a.t{i} AS stored, datetime($text) AS read "
+            "RETURN stored.epochSeconds = read.epochSeconds AND stored.nanosecond = read.nanosecond AS same",
+            {"text": node_a[f"t{i}"]["$datetime"]},
+        )
+        assert same == [{"same": True}], (i, node_a[f"t{i}"])

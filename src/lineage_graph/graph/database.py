@@ -139,9 +139,18 @@ class Transaction:
         result = await self._tx.run(named.text, dict(params or {}))
         return [record.data() async for record in result]
 
+    async def run_values(self, name: str, params: Mapping[str, Any] | None = None) -> list[Row]:
+        """`Graph.read_values` inside this transaction: for answers of scalars, lists and maps
+        only, whose records are not walked to convert graph types (a 100k export spent half its
+        time in that walk)."""
+        self._graph.round_trips += 1
+        result = await self._tx.run(self._graph.queries[name].text, dict(params or {}))
+        keys = result.keys()
+        return [dict(zip(keys, record, strict=True)) async for record in result]
+
     async def run_rows(self, name: str, params: Mapping[str, Any] | None = None) -> list[Any]:
         """`Graph.read_rows` inside this transaction."""
-        return _only_list(name, await self.run(name, params))
+        return _only_list(name, await self.run_values(name, params))
 
 
 def _only_list(name: str, records: list[Row]) -> list[Any]:

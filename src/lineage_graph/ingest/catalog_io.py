@@ -12,7 +12,9 @@ Format (one JSON object per line, UTF-8):
 
 Property values are written as they are stored; temporal values are tagged objects
 (``{"$datetime": "2026-03-01T10:00:00.123456789+00:00"}``, ``$date``, ``$time``,
-``$duration``), which keep Neo4j's nanoseconds. The export reads in one read transaction,
+``$duration``), which keep Neo4j's nanoseconds; the export queries hand zoned DATETIMEs over as
+components (`stored`), since the driver's own decoding of them is pure Python. The export reads
+in one read transaction,
 so it is consistent while writers go on. An import creates exactly what was exported
 (same uids, labels, properties, edges, audit chain): it refuses a database that already
 holds catalog data, and checks the counts and the audit chain at the end. A node or edge of a
@@ -32,7 +34,7 @@ from neo4j.time import Date, DateTime, Duration, Time
 from lineage_graph.services import audit as audit_service
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Iterable, Sequence
 
     from lineage_graph.graph import Graph
     from lineage_graph.graph.database import Transaction
@@ -105,6 +107,26 @@ def decode(value: Any) -> Any:
     return value
 
 
+def stored(pairs: Iterable[Sequence[Any]]) -> dict[str, Any]:
+    """Properties as the export queries return them: ``[key, value]`` pairs in which a zoned
+    DATETIME comes as ``{"$zoned": [year, month, day, hour, minute, second, nanosecond,
+    offsetSeconds]}`` (properties cannot hold maps, so the tag is unambiguous). It becomes the
+    ``$datetime`` text `encode` writes for the driver's `DateTime`, character for character;
+    reading the components is ~100x cheaper than the driver's pure-Python DATETIME decoding."""
+    return {str(k): _zoned(v["$zoned"]) if isinstance(v, dict) else v for k, v in pairs}
+
+
+def _zoned(parts: Sequence[int]) -> dict[str, str]:
+    year, month, day, hour, minute, second, nanosecond, offset = parts
+    sign = "-" if offset < 0 else "+"
+    offset_hours, offset_minutes = divmod(abs(offset // 60), 60)  # as neo4j.time.Time.iso_format
+    text = (
+        f"{year:04d}-{month:02d}-{day:02d}T{hour:02d}:{minute:02d}:{second:02d}.{nanosecond:09d}"
+        f"{sign}{offset_hours:02d}:{offset_minutes:02d}"
+    )
+    return {"$datetime": text}
+
+
 def _props(props: dict[str, Any]) -> dict[str, Any]:
     return {k: encode(v) for k, v in sorted(props.items())}
 
@@ -152,11 +174,12 @@ async def export_catalog(
         with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
 
             def node(row: dict[str, Any], label: str) -> None:
-                write(_line({"node": {"labels": sorted(row["labels"]), "props": _props(row["props"])}}))
+                write(
+                    _line({"node": {"labels": sorted(row["labels"]), "props": _props(stored(row["props"]))}})
+                )
                 summary.nodes += 1
-                for edge in sorted(
-                    row["edges"], key=lambda e: (e["type"], str(e["to"]), _line(_props(e["props"])))
-                ):
+                edges = [{**e, "props": _props(stored(e["props"]))} for e in row["edges"]]
+                for edge in sorted(edges, key=lambda e: (e["type"], str(e["to"]), _line(e["props"]))):
                     if "Entity" not in edge["toLabels"] or edge["to"] is None:
                         msg = (
                             f"a {edge['type']} edge from the {label} {row['uid']} leads to a "
@@ -171,7 +194,7 @@ async def export_catalog(
                                     "fromLabel": label,
                                     "type": edge["type"],
                                     "to": edge["to"],
-                                    "props": _props(edge["props"]),
+                                    "props": edge["props"],
                                 }
                             }
                         )
@@ -180,16 +203,17 @@ async def export_catalog(
 
             for kind in _KINDS:
                 after: str | int = kind.start
-                while rows := await tx.run(kind.export, {"after": after, "limit": page}):
+                while rows := await tx.run_values(kind.export, {"after": after, "limit": page}):
                     for row in rows:
                         node(row, kind.label)
                     after = rows[-1][kind.key]
                     if on_nodes is not None:
                         on_nodes(len(rows))
-            for row in await tx.run("ingest/export_other_nodes"):
-                if row["edges"]:
-                    raise CatalogIOError(_unnamed(row))
-                write(_line({"node": {"labels": sorted(row["labels"]), "props": _props(row["props"])}}))
+            for found in await tx.run_values("ingest/export_other_nodes"):
+                other = {**found, "props": stored(found["props"])}
+                if other["edges"]:
+                    raise CatalogIOError(_unnamed(other))
+                write(_line({"node": {"labels": sorted(other["labels"]), "props": _props(other["props"])}}))
                 summary.nodes += 1
             spool.seek(0)
             for line in spool:
