@@ -17,7 +17,7 @@ from lineage_graph import __version__, gc_tuning, resources
 from lineage_graph.api import health, ingest_routes
 from lineage_graph.api.graphql import schema
 from lineage_graph.api.graphql.context import Context
-from lineage_graph.api.graphql.limits import BodySizeLimit
+from lineage_graph.api.graphql.limits import GRAPHQL_PATH, BodySizeLimit
 from lineage_graph.api.metrics import NEO4J_ROUND_TRIPS, RequestMetrics
 from lineage_graph.api.runtime import Runtime
 from lineage_graph.graph import Graph, QueryLibrary
@@ -74,7 +74,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def context_getter(request: Request) -> Context:
         return Context(request.app.state.runtime)
 
-    app.include_router(GraphQLRouter(schema, context_getter=context_getter), prefix="/graphql")
+    # Mounted at its own path (not a prefix over an empty one), so its route template is /graphql.
+    app.include_router(GraphQLRouter(schema, path=GRAPHQL_PATH, context_getter=context_getter))
     app.include_router(health.router)
     app.include_router(ingest_routes.router)
     app.add_middleware(BodySizeLimit)

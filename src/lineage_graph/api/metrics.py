@@ -46,18 +46,8 @@ class RequestMetrics:
         try:
             await self.app(scope, receive, send_status)
         finally:
-            route = route_label(scope)
+            # The router records the matched route in the request's scope.
+            route = str(getattr(scope.get("route"), "path", "unmatched"))
             method = str(scope["method"])
             LATENCY.labels(method, route).observe(time.perf_counter() - started)
             REQUESTS.labels(method, route, str(status)).inc()
-
-
-def route_label(scope: Scope) -> str:
-    """The matched route's path template (the router records the route in the request's scope),
-    ``unmatched`` before routing (404, a body refused by its size). A router included at a prefix
-    with an empty path of its own (strawberry's ``GraphQLRouter`` at ``/graphql``) leaves an
-    empty template: its path is then the request's, which has no parameters."""
-    route = scope.get("route")
-    if route is None:
-        return "unmatched"
-    return str(getattr(route, "path_format", "") or scope["path"])
