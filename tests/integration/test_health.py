@@ -3,14 +3,13 @@ from __future__ import annotations
 import gc
 from typing import TYPE_CHECKING
 
+import httpx
 import pytest
 
 from lineage_graph.api import create_app
 from lineage_graph.devstack.versions import NEO4J_VERSION
 
 if TYPE_CHECKING:
-    import httpx
-
     from lineage_graph.settings import Settings
 
 pytestmark = pytest.mark.integration
@@ -72,3 +71,19 @@ async def test_the_api_process_tunes_its_garbage_collector(settings: Settings) -
             assert gc.get_freeze_count() > 0
     finally:
         gc.set_threshold(*before)
+
+
+async def test_metrics_count_a_request_that_fails_as_500(settings: Settings) -> None:
+    app = create_app(settings)
+
+    async def boom() -> None:
+        msg = "a bug of ours"
+        raise RuntimeError(msg)
+
+    app.add_api_route("/boom", boom)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+            assert (await http.get("/boom")).status_code == 500
+            text = (await http.get("/metrics")).text
+    assert 'lineage_graph_http_requests_total{method="GET",route="/boom",status="500"}' in text
