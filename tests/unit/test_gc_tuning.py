@@ -78,3 +78,10 @@ def test_the_cli_refuses_a_bad_setting_in_one_line_per_problem(monkeypatch: pyte
     assert len(lines) == 2
     assert any(line.startswith("invalid setting LINEAGE_GRAPH_GC_THRESHOLDS: ") for line in lines)
     assert any(line.startswith("invalid setting LINEAGE_GRAPH_QUERY_TIMEOUT_SECONDS: ") for line in lines)
+
+
+def test_every_cli_command_tunes_its_process(monkeypatch: pytest.MonkeyPatch, restored_gc: None) -> None:
+    monkeypatch.setenv("LINEAGE_GRAPH_GC_THRESHOLDS", "34567,8,9")
+    result = CliRunner().invoke(app, ["audit", "list"])  # needs no server
+    assert result.exit_code == 0, result.output
+    assert gc.get_threshold() == (34567, 8, 9)
