@@ -276,7 +276,7 @@ async def test_exported_times_keep_the_instant_and_the_drivers_text(graph: Graph
     assert edge == {f"t{i}": node_a[f"t{i}"] for i in range(len(values))}
 
     driver = await cypher(graph, "MATCH (a {uid: 'a'}) RETURN properties(a) AS a")
-    as_before = json.loads(json.dumps(catalog_io._props(driver[0]["a"])))
+    as_before = json.loads(json.dumps(catalog_io._props(driver[0]["a"].items())))
     for key in [f"t{i}" for i in range(len(offsets))] + ["d", "p", "ts", "s", "uid"]:
         assert node_a[key] == as_before[key], key
     assert node_a["t0"] == {"$datetime": "2026-11-26T10:00:00.123456789+00:00"}

@@ -13,7 +13,7 @@ Format (one JSON object per line, UTF-8):
 Property values are written as they are stored; temporal values are tagged objects
 (``{"$datetime": "2026-03-01T10:00:00.123456789+00:00"}``, ``$date``, ``$time``,
 ``$duration``), which keep Neo4j's nanoseconds; the export queries hand zoned DATETIMEs over as
-components (`stored`), since the driver's own decoding of them is pure Python. The export reads
+components (`_props`), since the driver's own decoding of them is pure Python. The export reads
 in one read transaction,
 so it is consistent while writers go on. An import creates exactly what was exported
 (same uids, labels, properties, edges, audit chain): it refuses a database that already
@@ -107,13 +107,17 @@ def decode(value: Any) -> Any:
     return value
 
 
-def stored(pairs: Iterable[Sequence[Any]]) -> dict[str, Any]:
-    """Properties as the export queries return them: ``[key, value]`` pairs in which a zoned
-    DATETIME comes as ``{"$zoned": [year, month, day, hour, minute, second, nanosecond,
-    offsetSeconds]}`` (properties cannot hold maps, so the tag is unambiguous). It becomes the
-    ``$datetime`` text `encode` writes for the driver's `DateTime`, character for character;
-    reading the components is ~100x cheaper than the driver's pure-Python DATETIME decoding."""
-    return {str(k): _zoned(v["$zoned"]) if isinstance(v, dict) else v for k, v in pairs}
+def _props(pairs: Iterable[Sequence[Any]]) -> dict[str, Any]:
+    """Properties as the file holds them, by key, from ``[key, value]`` pairs as the export
+    queries return them. A zoned DATETIME comes from them as ``{"$zoned": [year, month, day,
+    hour, minute, second, nanosecond, offsetSeconds]}`` (properties cannot hold maps, so the tag
+    is unambiguous) and becomes the ``$datetime`` text `encode` writes for the driver's
+    `DateTime`, character for character: reading components is ~100x cheaper than the driver's
+    pure-Python DATETIME decoding. Other values go through `encode`."""
+    return {
+        str(k): _zoned(v["$zoned"]) if isinstance(v, dict) else encode(v)
+        for k, v in sorted(pairs, key=lambda pair: str(pair[0]))
+    }
 
 
 def _zoned(parts: Sequence[int]) -> dict[str, str]:
@@ -125,10 +129,6 @@ def _zoned(parts: Sequence[int]) -> dict[str, str]:
         f"{sign}{offset_hours:02d}:{offset_minutes:02d}"
     )
     return {"$datetime": text}
-
-
-def _props(props: dict[str, Any]) -> dict[str, Any]:
-    return {k: encode(v) for k, v in sorted(props.items())}
 
 
 def _line(obj: dict[str, Any]) -> str:
@@ -174,11 +174,9 @@ async def export_catalog(
         with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
 
             def node(row: dict[str, Any], label: str) -> None:
-                write(
-                    _line({"node": {"labels": sorted(row["labels"]), "props": _props(stored(row["props"]))}})
-                )
+                write(_line({"node": {"labels": sorted(row["labels"]), "props": _props(row["props"])}}))
                 summary.nodes += 1
-                edges = [{**e, "props": _props(stored(e["props"]))} for e in row["edges"]]
+                edges = [{**e, "props": _props(e["props"])} for e in row["edges"]]
                 for edge in sorted(edges, key=lambda e: (e["type"], str(e["to"]), _line(e["props"]))):
                     if "Entity" not in edge["toLabels"] or edge["to"] is None:
                         msg = (
@@ -210,10 +208,10 @@ async def export_catalog(
                     if on_nodes is not None:
                         on_nodes(len(rows))
             for found in await tx.run_values("ingest/export_other_nodes"):
-                other = {**found, "props": stored(found["props"])}
+                other = {**found, "props": _props(found["props"])}
                 if other["edges"]:
                     raise CatalogIOError(_unnamed(other))
-                write(_line({"node": {"labels": sorted(other["labels"]), "props": _props(other["props"])}}))
+                write(_line({"node": {"labels": sorted(other["labels"]), "props": other["props"]}}))
                 summary.nodes += 1
             spool.seek(0)
             for line in spool:
