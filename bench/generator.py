@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lineage_graph.domain import Kind, Uid
-from lineage_graph.services.lineage import LINEAGE_TYPES
+from lineage_graph.services.lineage.walks import LINEAGE_TYPES
 
 Row = dict[str, Any]
 

@@ -36,8 +36,8 @@ from lineage_graph.graph import Graph, QueryLibrary
 from lineage_graph.policy import PolicyEngine
 from lineage_graph.policy.decisions import Package
 from lineage_graph.policy.sync import PolicySet, sync_policies
-from lineage_graph.services import policy_inputs as inputs
-from lineage_graph.services.compliance import ComplianceScan, Scope, deployment_promotion
+from lineage_graph.services.governance import inputs
+from lineage_graph.services.governance.compliance import ComplianceScan, Scope, deployment_promotion
 from lineage_graph.settings import Settings
 
 if TYPE_CHECKING:

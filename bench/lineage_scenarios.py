@@ -31,8 +31,8 @@ import httpx
 
 from bench.harness import Figure, latency_figure, peak_rss_mb, percentile, ratio, time_calls, time_interleaved
 from bench.loaders import load_raw
-from lineage_graph.services.impact import OWNED_KINDS
-from lineage_graph.services.lineage import MAX_NODES, as_of_time
+from lineage_graph.services.lineage.impact import OWNED_KINDS
+from lineage_graph.services.lineage.walks import MAX_NODES, as_of_time
 
 if TYPE_CHECKING:
     from bench.scenarios import Context

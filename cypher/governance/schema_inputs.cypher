@@ -5,7 +5,7 @@
 // Returns: one row: rows, a list of maps (docs/adr/0005-large-answers-as-one-record.md), each with
 //   uid, owner, tags, features: [{uid, name, dtype, description, derivedFrom: [{uid,
 //   classification}]}], features by name and derivedFrom by uid (the input documents' order, so
-//   services/policy_inputs.py passes them through instead of rebuilding them).
+//   services/governance/inputs.py passes them through instead of rebuilding them).
 UNWIND $uids AS uid
 MATCH (v:FeatureSetVersion {uid: uid})
 OPTIONAL MATCH (v)-[:VERSION_OF]->(fs:FeatureSet)

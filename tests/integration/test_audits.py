@@ -14,13 +14,13 @@ from typer.testing import CliRunner
 from lineage_graph import resources
 from lineage_graph.api import create_app
 from lineage_graph.cli.main import app
+from lineage_graph.demo import builder as demo
 from lineage_graph.graph import Graph, QueryLibrary
 from lineage_graph.graph.readonly import CypherError, WriteRefusedError
 from lineage_graph.policy import PolicySet
 from lineage_graph.policy.principals import hash_token
-from lineage_graph.services import demo
-from lineage_graph.services.audits import DIRECTORY, AuditService
-from lineage_graph.services.governance import Governor
+from lineage_graph.services.governance.decisions import Governor
+from lineage_graph.services.reports import DIRECTORY, AuditService
 from lineage_graph.tools import auditors_doc
 from tests.cypher import cypher
 

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from lineage_graph.domain import DataSourceInput
-from lineage_graph.services.audit import verify
-from lineage_graph.services.catalog import CatalogService
+from lineage_graph.services.audit.chain import verify
+from lineage_graph.services.catalog.service import CatalogService
 
 if TYPE_CHECKING:
     import httpx

@@ -9,9 +9,9 @@ import pytest
 
 from lineage_graph.domain import DatasetSnapshotInput, DataSourceInput, FeatureSetInput
 from lineage_graph.graph.catalog_store import CatalogStore
-from lineage_graph.services.audit import verify
-from lineage_graph.services.catalog import CatalogService, Outcome
-from lineage_graph.services.governance import Governor
+from lineage_graph.services.audit.chain import verify
+from lineage_graph.services.catalog.service import CatalogService, Outcome
+from lineage_graph.services.governance.decisions import Governor
 from tests.cypher import cypher
 
 if TYPE_CHECKING:

@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from lineage_graph.services import demo
-from lineage_graph.services.audit import verify
-from lineage_graph.services.catalog_queries import CatalogQueries
+from lineage_graph.demo import builder as demo
+from lineage_graph.services.audit.chain import verify
+from lineage_graph.services.catalog.queries import CatalogQueries
 
 if TYPE_CHECKING:
     import httpx

@@ -16,7 +16,7 @@ from lineage_graph.domain import (
     ModelVersionInput,
     RiskTier,
 )
-from lineage_graph.services.catalog import CatalogService, ModelVersionRegistration, Publication
+from lineage_graph.services.catalog.service import CatalogService, ModelVersionRegistration, Publication
 from tests.graphql_client import gql
 
 if TYPE_CHECKING:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from lineage_graph.api.graphql.limits import MAX_BODY_BYTES
-from lineage_graph.services.catalog import MAX_BATCH
+from lineage_graph.services.catalog.service import MAX_BATCH
 from tests import graphql_client
 
 if TYPE_CHECKING:

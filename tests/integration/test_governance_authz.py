@@ -12,12 +12,12 @@ import pytest
 from pydantic import SecretStr
 
 from lineage_graph.api import create_app
+from lineage_graph.demo import builder as demo
 from lineage_graph.devstack._process import free_port
 from lineage_graph.ingest import mlflow
 from lineage_graph.policy.decisions import Package
 from lineage_graph.policy.principals import TokenDirectory, TokensFileError, hash_token
-from lineage_graph.services import demo
-from lineage_graph.services.compliance import ComplianceScan, Scope
+from lineage_graph.services.governance.compliance import ComplianceScan, Scope
 from tests.cypher import cypher
 from tests.integration.test_ingest_helpers import event
 

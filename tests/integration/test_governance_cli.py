@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING
 import pytest
 
 from lineage_graph import resources
+from lineage_graph.demo import builder as demo
 from lineage_graph.devstack._process import free_port
 from lineage_graph.domain import DatasetSnapshotInput
 from lineage_graph.policy.decisions import Package
 from lineage_graph.policy.principals import hash_token
-from lineage_graph.services import demo
-from lineage_graph.services.audit import verify
-from lineage_graph.services.catalog import CatalogService
-from lineage_graph.services.compliance import ComplianceScan, Scope
+from lineage_graph.services.audit.chain import verify
+from lineage_graph.services.catalog.service import CatalogService
+from lineage_graph.services.governance.compliance import ComplianceScan, Scope
 from tests.cypher import cypher
 
 if TYPE_CHECKING:

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from lineage_graph.demo import builder as demo
 from lineage_graph.policy.decisions import Package
-from lineage_graph.services import demo
-from lineage_graph.services.compliance import ComplianceScan, Scope
+from lineage_graph.services.governance.compliance import ComplianceScan, Scope
 from tests.graphql_client import gql
 
 if TYPE_CHECKING:

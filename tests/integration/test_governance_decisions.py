@@ -8,7 +8,7 @@ import pytest
 from lineage_graph.devstack._process import free_port
 from lineage_graph.policy import PolicyEngine
 from lineage_graph.policy.decisions import Package
-from lineage_graph.services.governance import Governor
+from lineage_graph.services.governance.decisions import Governor
 from tests.cypher import cypher
 
 if TYPE_CHECKING:

@@ -18,10 +18,10 @@ from lineage_graph.devstack._process import free_port
 from lineage_graph.domain import DeploymentInput, FeatureSetVersionInput, dataset_uid, snapshot_uid
 from lineage_graph.policy import PolicyEngine, PolicySet
 from lineage_graph.services import bootstrap
-from lineage_graph.services.catalog import CatalogService, Publication
+from lineage_graph.services.catalog.service import CatalogService, Publication
 from lineage_graph.services.errors import PolicyDenied
-from lineage_graph.services.gates import Gates
-from lineage_graph.services.governance import Governor
+from lineage_graph.services.governance.decisions import Governor
+from lineage_graph.services.governance.gates import Gates
 from tests import graphql_client
 from tests.cypher import cypher
 

@@ -10,7 +10,7 @@ import pytest
 
 from lineage_graph.api import create_app
 from lineage_graph.devstack._process import free_port
-from lineage_graph.services.impact import ImpactService
+from lineage_graph.services.lineage.impact import ImpactService
 
 if TYPE_CHECKING:
     from lineage_graph.settings import Settings

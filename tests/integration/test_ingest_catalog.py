@@ -12,9 +12,9 @@ import httpx
 import pytest
 
 from lineage_graph.api import create_app
-from lineage_graph.ingest import catalog_io
-from lineage_graph.services import audit as audit_service
-from lineage_graph.services import demo
+from lineage_graph.demo import builder as demo
+from lineage_graph.services import backup
+from lineage_graph.services.audit import chain as audit_service
 from tests.cypher import cypher
 from tests.integration.test_ingest_helpers import count_nodes, dump, event, node
 
@@ -129,7 +129,7 @@ async def test_export_to_stdout_and_bad_exports(settings: Settings, graph: Graph
     await demo.load(graph)
     code, out, _ = await cli(settings, "export")
     assert code == 0
-    assert json.loads(out.splitlines()[0])["format"] == catalog_io.FORMAT
+    assert json.loads(out.splitlines()[0])["format"] == backup.FORMAT
     await graph.run_batched("system/wipe_catalog")
     not_export = tmp_path / "x.jsonl"
     not_export.write_text('{"hello": 1}\n')
@@ -269,14 +269,14 @@ async def test_exported_times_keep_the_instant_and_the_drivers_text(graph: Graph
         f"CREATE (a:Entity {{uid: 'a', {props}, {extra}}})-[:READS {{{props}}}]->(:Entity {{uid: 'b'}})",
     )
     lines: list[str] = []
-    await catalog_io.export_catalog(graph, lines.append)
+    await backup.export_catalog(graph, lines.append)
     exported = [json.loads(line) for line in lines[1:]]
     node_a = next(o["node"]["props"] for o in exported if "node" in o and o["node"]["props"]["uid"] == "a")
     edge = next(o["edge"]["props"] for o in exported if "edge" in o)
     assert edge == {f"t{i}": node_a[f"t{i}"] for i in range(len(values))}
 
     driver = await cypher(graph, "MATCH (a {uid: 'a'}) RETURN properties(a) AS a")
-    as_before = json.loads(json.dumps(catalog_io._props(driver[0]["a"].items())))
+    as_before = json.loads(json.dumps(backup._props(driver[0]["a"].items())))
     for key in [f"t{i}" for i in range(len(offsets))] + ["d", "p", "ts", "s", "uid"]:
         assert node_a[key] == as_before[key], key
     assert node_a["t0"] == {"$datetime": "2026-11-26T10:00:00.123456789+00:00"}

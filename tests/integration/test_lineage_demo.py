@@ -11,15 +11,15 @@ from typing import TYPE_CHECKING
 import networkx as nx
 import pytest
 
+from lineage_graph.demo import builder as demo
 from lineage_graph.domain import DeploymentInput, FeatureInput
 from lineage_graph.policy.decisions import Package, decide
-from lineage_graph.services import demo
-from lineage_graph.services.catalog import CatalogService
-from lineage_graph.services.impact import ImpactService
-from lineage_graph.services.lineage import LINEAGE_TYPES, Direction, LineageService
-from lineage_graph.services.reproduction import ReproductionService
-from lineage_graph.services.skew import SkewService
-from lineage_graph.services.what_if import WhatIfService
+from lineage_graph.services.catalog.service import CatalogService
+from lineage_graph.services.lineage.impact import ImpactService
+from lineage_graph.services.lineage.reproduction import ReproductionService
+from lineage_graph.services.lineage.skew import SkewService
+from lineage_graph.services.lineage.walks import LINEAGE_TYPES, Direction, LineageService
+from lineage_graph.services.lineage.what_if import WhatIfService
 from tests.cypher import cypher
 from tests.graphql_client import gql
 

@@ -12,8 +12,8 @@ import pytest
 from bench.generator import generate
 from bench.loaders import load_raw
 
-from lineage_graph.services.impact import ImpactService
-from lineage_graph.services.lineage import LINEAGE_TYPES, LineageService
+from lineage_graph.services.lineage.impact import ImpactService
+from lineage_graph.services.lineage.walks import LINEAGE_TYPES, LineageService
 from tests.cypher import cypher
 from tests.graphql_client import gql
 from tests.integration.test_lineage_traversal import T0, TestGraph, uid
@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import httpx
 
     from lineage_graph.graph import Graph
-    from lineage_graph.services.impact import Affected, Impact
+    from lineage_graph.services.lineage.impact import Affected, Impact
 
 pytestmark = pytest.mark.integration
 

@@ -22,7 +22,7 @@ from lineage_graph.domain import (
     ModelVersionInput,
     RiskTier,
 )
-from lineage_graph.services.catalog import CatalogService, ModelVersionRegistration, Publication
+from lineage_graph.services.catalog.service import CatalogService, ModelVersionRegistration, Publication
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator

@@ -20,7 +20,7 @@ from bench.loaders import load_raw
 
 from lineage_graph.domain import InvalidInput
 from lineage_graph.services.errors import NotFound
-from lineage_graph.services.lineage import (
+from lineage_graph.services.lineage.walks import (
     LINEAGE_TYPES,
     MAX_DEPTH,
     Direction,

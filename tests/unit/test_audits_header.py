@@ -9,7 +9,7 @@ import pytest
 
 from lineage_graph import resources
 from lineage_graph.graph import QueryLibrary
-from lineage_graph.services.audits import (
+from lineage_graph.services.reports import (
     DIRECTORY,
     AuditError,
     AuditErrorCode,

@@ -19,8 +19,8 @@ from lineage_graph.domain import ContractViolation as ContractViolationError
 from lineage_graph.domain import ImmutableConflict, InvalidUid, ModelVersionInput, Uid
 from lineage_graph.graph.audit_store import ChainHead
 from lineage_graph.graph.codec import canonical_json, decode, record_from_node, to_properties
-from lineage_graph.services.audit import PendingEvent, chain, event_hash, event_uid
-from lineage_graph.services.catalog_queries import decode_cursor, encode_cursor, lucene_query
+from lineage_graph.services.audit.chain import PendingEvent, chain, event_hash, event_uid
+from lineage_graph.services.catalog.queries import decode_cursor, encode_cursor, lucene_query
 from lineage_graph.services.errors import NotFound as NotFoundError
 
 NOW = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)

@@ -10,8 +10,8 @@ from graphql import OperationType, parse
 
 from lineage_graph.api.graphql.access import Resource, action_of, resources_of, root_fields
 from lineage_graph.policy.principals import UNAUTHENTICATED, Authenticator, AuthMode, hash_token
-from lineage_graph.services import policy_inputs as inputs
-from lineage_graph.services.compliance import Scope
+from lineage_graph.services.governance import inputs
+from lineage_graph.services.governance.compliance import Scope
 
 if TYPE_CHECKING:
     from pathlib import Path

@@ -11,7 +11,7 @@ import pytest
 from lineage_graph import resources
 from lineage_graph.cli.lineage import impact_tree, lineage_tree, render
 from lineage_graph.domain import InvalidInput
-from lineage_graph.services.impact import (
+from lineage_graph.services.lineage.impact import (
     PATH_ENUMERATION_BUDGET,
     Affected,
     EnvironmentImpact,
@@ -21,7 +21,7 @@ from lineage_graph.services.impact import (
     PathIndex,
     count_paths,
 )
-from lineage_graph.services.lineage import (
+from lineage_graph.services.lineage.walks import (
     Budget,
     Direction,
     LineageEdge,

@@ -34,9 +34,9 @@ from lineage_graph.ingest import mlflow
 from lineage_graph.ingest import openlineage_events as ol
 from lineage_graph.ingest.openlineage import OpenLineageIngest, translate
 from lineage_graph.policy.decisions import Package
-from lineage_graph.services.gates import denial
-from lineage_graph.services.governance import Governor
-from lineage_graph.services.policy_inputs import authz_document
+from lineage_graph.services.governance.decisions import Governor
+from lineage_graph.services.governance.gates import denial
+from lineage_graph.services.governance.inputs import authz_document
 
 if TYPE_CHECKING:
     from collections.abc import Iterable

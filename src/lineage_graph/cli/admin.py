@@ -6,12 +6,12 @@ import typer
 
 from lineage_graph.cli import audits
 from lineage_graph.cli._async import connected_engine, connected_graph, fail, run
+from lineage_graph.demo import builder as demo_service
 from lineage_graph.graph.migrations import MigrationError
 from lineage_graph.policy import PolicyEngine, PolicyEngineUnavailableError, PolicySyntaxError
-from lineage_graph.services import audit as audit_service
 from lineage_graph.services import bootstrap
-from lineage_graph.services import demo as demo_service
-from lineage_graph.services.governance import Governor
+from lineage_graph.services.audit import chain as audit_service
+from lineage_graph.services.governance.decisions import Governor
 from lineage_graph.settings import Settings
 
 policies = typer.Typer(help="Push and test the Rego policies.", no_args_is_help=True)

@@ -18,11 +18,11 @@ from lineage_graph.cli._async import connected_graph, fail, run
 from lineage_graph.cli.cypher import Format, render, split_pairs
 from lineage_graph.graph import QueryLibrary
 from lineage_graph.graph.readonly import CypherError, WriteRefusedError
-from lineage_graph.services.audits import AuditError, AuditResult, AuditService, library
+from lineage_graph.services.reports import AuditError, AuditResult, AuditService, library
 from lineage_graph.settings import Settings
 
 if TYPE_CHECKING:
-    from lineage_graph.services.audits import Audit
+    from lineage_graph.services.reports import Audit
 
 
 def describe(audit: Audit) -> dict[str, Any]:

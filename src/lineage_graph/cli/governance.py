@@ -20,8 +20,9 @@ from lineage_graph.devstack._process import free_port
 from lineage_graph.policy import PolicyEngine, PolicyEngineUnavailableError, PolicySet, PolicySyntaxError
 from lineage_graph.policy.decisions import Package
 from lineage_graph.policy.principals import ROLES, Authenticator, TokensFileError, hash_token, new_token
-from lineage_graph.services import policy_dry_run, retention
-from lineage_graph.services.compliance import ComplianceScan, ScanFinding, ScanReport, Scope
+from lineage_graph.services.governance import dry_run as policy_dry_run
+from lineage_graph.services.governance import retention
+from lineage_graph.services.governance.compliance import ComplianceScan, ScanFinding, ScanReport, Scope
 from lineage_graph.settings import Settings
 
 if TYPE_CHECKING:

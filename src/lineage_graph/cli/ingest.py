@@ -14,9 +14,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from lineage_graph.cli._async import connected_graph, fail, run
 from lineage_graph.domain import DomainError
-from lineage_graph.ingest import catalog_io, feast, mlflow
+from lineage_graph.ingest import feast, mlflow
 from lineage_graph.ingest import openlineage_events as ol
 from lineage_graph.ingest.openlineage import OpenLineageIngest, translate
+from lineage_graph.services import backup
 from lineage_graph.settings import Settings
 
 if TYPE_CHECKING:
@@ -126,13 +127,11 @@ def export_command(
     """Export the whole catalog (nodes, edges, audit chain) as JSON lines."""
     settings = Settings()
 
-    async def go(write: Callable[[str], object]) -> catalog_io.Summary:
+    async def go(write: Callable[[str], object]) -> backup.Summary:
         async with connected_graph(settings) as graph:
             with _progress() as progress:
                 task = progress.add_task("nodes", total=None, rate="")
-                return await catalog_io.export_catalog(
-                    graph, write, on_nodes=lambda n: progress.advance(task, n)
-                )
+                return await backup.export_catalog(graph, write, on_nodes=lambda n: progress.advance(task, n))
 
     try:
         if output is None:
@@ -140,7 +139,7 @@ def export_command(
         else:
             with output.open("w", encoding="utf-8") as handle:
                 summary = run(go(handle.write))
-    except catalog_io.CatalogIOError as exc:
+    except backup.CatalogIOError as exc:
         raise fail(str(exc)) from exc
     typer.echo(f"exported {summary.nodes} nodes and {summary.edges} edges", err=True)
 
@@ -152,22 +151,22 @@ def import_catalog(
     """Import a catalog export into an empty database: same uids, properties, edges and audit chain."""
     settings = Settings()
 
-    async def go() -> catalog_io.Summary:
+    async def go() -> backup.Summary:
         with file.open(encoding="utf-8") as handle:
-            header = catalog_io.read_header(handle.readline())
+            header = backup.read_header(handle.readline())
         total = int(header.get("nodes", 0)) + int(header.get("edges", 0))
         async with connected_graph(settings) as graph:
-            await catalog_io.ensure_empty(graph)
+            await backup.ensure_empty(graph)
             with _progress() as progress:
                 task = progress.add_task("nodes+edges", total=total or None, rate="")
                 with file.open(encoding="utf-8") as lines:
-                    return await catalog_io.import_catalog(
+                    return await backup.import_catalog(
                         graph, lines, on_progress=lambda n: progress.advance(task, n)
                     )
 
     try:
         summary = run(go())
-    except catalog_io.CatalogIOError as exc:
+    except backup.CatalogIOError as exc:
         raise fail(str(exc)) from exc
     typer.echo(f"imported {summary.nodes} nodes and {summary.edges} edges; audit chain verified")
 

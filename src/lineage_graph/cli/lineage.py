@@ -16,8 +16,8 @@ from rich.tree import Tree
 
 from lineage_graph.cli._async import connected_graph, fail, run
 from lineage_graph.domain import DomainError
-from lineage_graph.services.impact import Affected, Impact, ImpactService, shortest_paths
-from lineage_graph.services.lineage import MAX_DEPTH, Direction, Lineage, LineageService
+from lineage_graph.services.lineage.impact import Affected, Impact, ImpactService, shortest_paths
+from lineage_graph.services.lineage.walks import MAX_DEPTH, Direction, Lineage, LineageService
 from lineage_graph.settings import Settings
 
 if TYPE_CHECKING:

@@ -12,6 +12,7 @@ import uvicorn
 
 from lineage_graph.api import create_app
 from lineage_graph.cli._async import connected_engine, connected_graph, fail
+from lineage_graph.demo import builder as demo
 from lineage_graph.devstack import (
     Neo4jServer,
     OpaServer,
@@ -24,8 +25,8 @@ from lineage_graph.devstack import (
 from lineage_graph.devstack.paths import state_dir
 from lineage_graph.graph.migrations import MigrationError
 from lineage_graph.policy import PolicyEngineUnavailableError, PolicySyntaxError
-from lineage_graph.services import bootstrap, demo
-from lineage_graph.services.governance import Governor
+from lineage_graph.services import bootstrap
+from lineage_graph.services.governance.decisions import Governor
 from lineage_graph.settings import Settings
 
 

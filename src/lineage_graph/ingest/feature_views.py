@@ -29,8 +29,8 @@ from lineage_graph.domain import (
     required_bump,
 )
 from lineage_graph.domain.features import FeatureInput
-from lineage_graph.services.catalog import MAX_BATCH, CatalogService, Publication
-from lineage_graph.services.catalog_queries import CatalogQueries
+from lineage_graph.services.catalog.queries import CatalogQueries
+from lineage_graph.services.catalog.service import MAX_BATCH, CatalogService, Publication
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

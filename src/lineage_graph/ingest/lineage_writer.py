@@ -49,7 +49,7 @@ from lineage_graph.domain import (
 )
 from lineage_graph.graph.catalog_store import Edge
 from lineage_graph.graph.codec import canonical_json, decode, native, record_from_node, to_properties
-from lineage_graph.services.unit import Unit, transaction
+from lineage_graph.services.audit.unit import Unit, transaction
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping

@@ -52,8 +52,8 @@ from lineage_graph.domain import (
 )
 from lineage_graph.ingest.dtypes import dtype_of
 from lineage_graph.ingest.lineage_writer import owner_uid
-from lineage_graph.services.catalog import CatalogService, ModelVersionRegistration, Outcome
-from lineage_graph.services.catalog_queries import CatalogQueries
+from lineage_graph.services.catalog.queries import CatalogQueries
+from lineage_graph.services.catalog.service import CatalogService, ModelVersionRegistration, Outcome
 
 if TYPE_CHECKING:
     from lineage_graph.graph import Graph

@@ -28,12 +28,12 @@ from typing import TYPE_CHECKING, Any, Final
 from lineage_graph import resources
 from lineage_graph.domain import RECORD_MODELS, Kind
 from lineage_graph.graph.codec import JSON_FIELDS, JSON_SUFFIX, flatten
-from lineage_graph.services.lineage import LINEAGE_TYPES
+from lineage_graph.services.lineage.walks import LINEAGE_TYPES
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
 
-    from lineage_graph.services.audits import Audit
+    from lineage_graph.services.reports import Audit
 
 DOC: Final = Path(__file__).resolve().parents[3] / "docs" / "auditors.md"
 SRC: Final = Path(__file__).resolve().parents[1]

@@ -54,10 +54,10 @@ from lineage_graph.domain import (
     snapshot_uid,
 )
 from lineage_graph.policy.decisions import Finding, Package
-from lineage_graph.services.catalog import default_deployment_name
-from lineage_graph.services.gates import denial
-from lineage_graph.services.policy_inputs import authz_document
-from lineage_graph.services.unit import attach
+from lineage_graph.services.audit.unit import attach
+from lineage_graph.services.catalog.service import default_deployment_name
+from lineage_graph.services.governance.gates import denial
+from lineage_graph.services.governance.inputs import authz_document
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -68,7 +68,7 @@ if TYPE_CHECKING:
     from lineage_graph.graph.database import Transaction
     from lineage_graph.policy.principals import Principal
     from lineage_graph.services.errors import PolicyDenied
-    from lineage_graph.services.governance import Governor, Judgement
+    from lineage_graph.services.governance.decisions import Governor, Judgement
 
 log = logging.getLogger(__name__)
 

@@ -17,10 +17,10 @@ from strawberry.scalars import JSON
 
 from lineage_graph.api.graphql.nodes import CtxInfo
 from lineage_graph.graph.readonly import CypherError, WriteRefusedError
-from lineage_graph.services.audits import AuditError, AuditErrorCode, AuditService
+from lineage_graph.services.reports import AuditError, AuditErrorCode, AuditService
 
 if TYPE_CHECKING:
-    from lineage_graph.services.audits import Audit, AuditParam, AuditResult
+    from lineage_graph.services.reports import Audit, AuditParam, AuditResult
 
 
 @strawberry.type(description="A parameter of an audit, with the default its header gives.")

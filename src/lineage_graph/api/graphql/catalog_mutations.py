@@ -44,8 +44,8 @@ from lineage_graph.api.graphql.nodes import (
     record_node,
 )
 from lineage_graph.domain import DomainError, ErrorCode, Kind, Stored, Uid, validate
-from lineage_graph.services import catalog as services
-from lineage_graph.services.catalog import MAX_BATCH
+from lineage_graph.services.catalog import service as services
+from lineage_graph.services.catalog.service import MAX_BATCH
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Sequence

@@ -30,7 +30,7 @@ from lineage_graph.domain import DomainError, Kind, Uid, dataset_uid, job_uid
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable
 
-    from lineage_graph.services.catalog_queries import Entry
+    from lineage_graph.services.catalog.queries import Entry
 
 T = TypeVar("T")
 DEFAULT_PAGE = 20

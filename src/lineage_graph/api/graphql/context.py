@@ -10,10 +10,10 @@ from strawberry.fastapi import BaseContext
 from lineage_graph.api.graphql.access import AccessGuard
 from lineage_graph.api.graphql.loaders import Loaders
 from lineage_graph.api.principal import ANONYMOUS, request_principal
-from lineage_graph.services.catalog import CatalogService
-from lineage_graph.services.catalog_queries import CatalogQueries
-from lineage_graph.services.gates import Enforcement, Gates
-from lineage_graph.services.governance import Governor
+from lineage_graph.services.catalog.queries import CatalogQueries
+from lineage_graph.services.catalog.service import CatalogService
+from lineage_graph.services.governance.decisions import Governor
+from lineage_graph.services.governance.gates import Enforcement, Gates
 
 if TYPE_CHECKING:
     from lineage_graph.api.runtime import Runtime

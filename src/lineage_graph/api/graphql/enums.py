@@ -16,7 +16,7 @@ from lineage_graph.domain import (
     TransformType,
     VersionStatus,
 )
-from lineage_graph.services.catalog import Outcome
+from lineage_graph.services.catalog.service import Outcome
 
 strawberry.enum(Classification, description="How sensitive a data source is.")
 strawberry.enum(TransformType, description="What kind of job a transform is.")

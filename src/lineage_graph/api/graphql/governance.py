@@ -19,8 +19,8 @@ from lineage_graph.api.graphql.nodes import CtxInfo
 from lineage_graph.domain import ErrorCode
 from lineage_graph.policy.decisions import Package
 from lineage_graph.policy.engine import PolicyEngineUnavailableError
-from lineage_graph.services import compliance as compliance_service
-from lineage_graph.services.governance import DecisionRecord, decisions_about
+from lineage_graph.services.governance import compliance as compliance_service
+from lineage_graph.services.governance.decisions import DecisionRecord, decisions_about
 
 
 @strawberry.type(description="One finding of a compliance scan.")

@@ -22,16 +22,16 @@ from lineage_graph.api.graphql.errors import Incompatibility, SchemaDiff
 from lineage_graph.api.graphql.nodes import CodeRef, CtxInfo, Node, maybe_node
 from lineage_graph.domain import DomainError, FeatureInput, Uid, validate
 from lineage_graph.domain import Incompatibility as DomainIncompatibility
-from lineage_graph.services import impact as impact_service
-from lineage_graph.services import lineage as lineage_service
-from lineage_graph.services import reproduction as repro
-from lineage_graph.services import skew as skew_service
-from lineage_graph.services import what_if as what_if_service
-from lineage_graph.services.impact import ImpactService
-from lineage_graph.services.lineage import MAX_DEPTH, Direction, LineageService, Truncation
-from lineage_graph.services.reproduction import ReproductionService
-from lineage_graph.services.skew import SkewService
-from lineage_graph.services.what_if import WhatIfService
+from lineage_graph.services.lineage import impact as impact_service
+from lineage_graph.services.lineage import reproduction as repro
+from lineage_graph.services.lineage import skew as skew_service
+from lineage_graph.services.lineage import walks as lineage_service
+from lineage_graph.services.lineage import what_if as what_if_service
+from lineage_graph.services.lineage.impact import ImpactService
+from lineage_graph.services.lineage.reproduction import ReproductionService
+from lineage_graph.services.lineage.skew import SkewService
+from lineage_graph.services.lineage.walks import MAX_DEPTH, Direction, LineageService, Truncation
+from lineage_graph.services.lineage.what_if import WhatIfService
 
 strawberry.enum(
     Direction,

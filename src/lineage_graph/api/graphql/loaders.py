@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from strawberry.dataloader import DataLoader
 
-from lineage_graph.services.catalog_queries import AuditRecord, CatalogQueries, Entry, Related, RelKey
+from lineage_graph.services.catalog.queries import AuditRecord, CatalogQueries, Entry, Related, RelKey
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -27,7 +27,7 @@ from lineage_graph.api.graphql.enums import (
     VersionStatus,
 )
 from lineage_graph.domain import DomainModel, Stored
-from lineage_graph.services.catalog_queries import AuditRecord, Direction, Entry, Related, RelKey
+from lineage_graph.services.catalog.queries import AuditRecord, Direction, Entry, Related, RelKey
 
 CtxInfo = Info[Context, None]
 

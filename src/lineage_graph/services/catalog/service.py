@@ -63,6 +63,7 @@ from lineage_graph.domain.features import FeatureSetVersionInput
 from lineage_graph.domain.limits import MAX_LIST_ITEMS
 from lineage_graph.graph.catalog_store import Edge
 from lineage_graph.graph.codec import canonical_json, decode, native, record_from_node, to_properties
+from lineage_graph.services.audit.unit import Unit, transaction, utc_now
 from lineage_graph.services.errors import (
     Conflict,
     IncompatibleFeatures,
@@ -71,8 +72,7 @@ from lineage_graph.services.errors import (
     PolicyDenied,
     ServiceErrorCode,
 )
-from lineage_graph.services.gates import DeploymentCandidate
-from lineage_graph.services.unit import Unit, transaction, utc_now
+from lineage_graph.services.governance.gates import DeploymentCandidate
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
@@ -91,7 +91,7 @@ if TYPE_CHECKING:
     )
     from lineage_graph.graph import Graph
     from lineage_graph.policy.decisions import Finding
-    from lineage_graph.services.gates import Gates
+    from lineage_graph.services.governance.gates import Gates
 
 log = logging.getLogger(__name__)
 

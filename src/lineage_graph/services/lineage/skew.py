@@ -21,7 +21,7 @@ from lineage_graph.domain import (
     Uid,
     incompatible_inputs,
 )
-from lineage_graph.services.impact import environment_name
+from lineage_graph.services.lineage.impact import environment_name
 
 if TYPE_CHECKING:
     from lineage_graph.graph import Graph

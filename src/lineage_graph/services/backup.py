@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from neo4j.time import Date, DateTime, Duration, Time
 
-from lineage_graph.services import audit as audit_service
+from lineage_graph.services.audit import chain as audit_service
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
@@ -56,9 +56,9 @@ class _Kind:
 
 
 _KINDS: Final = (
-    _Kind("Entity", "ingest/export_entities", "uid", "", "ingest/import_entity_edges"),
-    _Kind("AuditEvent", "ingest/export_audit_events", "seq", 0, "ingest/import_audit_edges"),
-    _Kind("PolicyDecision", "ingest/export_decisions", "uid", "", "ingest/import_decision_edges"),
+    _Kind("Entity", "backup/export_entities", "uid", "", "backup/import_entity_edges"),
+    _Kind("AuditEvent", "backup/export_audit_events", "seq", 0, "backup/import_audit_edges"),
+    _Kind("PolicyDecision", "backup/export_decisions", "uid", "", "backup/import_decision_edges"),
 )
 _EDGE_QUERIES: Final = {kind.label: kind.import_edges for kind in _KINDS}
 
@@ -158,7 +158,7 @@ async def export_catalog(
     """Write the catalog to `write`, line by line; returns what was written."""
 
     async def work(tx: Transaction) -> Summary:
-        counts = (await tx.run("ingest/counts"))[0]
+        counts = (await tx.run("backup/counts"))[0]
         write(
             _line(
                 {
@@ -207,7 +207,7 @@ async def export_catalog(
                     after = rows[-1][kind.key]
                     if on_nodes is not None:
                         on_nodes(len(rows))
-            for found in await tx.run_values("ingest/export_other_nodes"):
+            for found in await tx.run_values("backup/export_other_nodes"):
                 other = {**found, "props": _props(found["props"])}
                 if other["edges"]:
                     raise CatalogIOError(_unnamed(other))
@@ -243,7 +243,7 @@ def read_header(line: str) -> dict[str, Any]:
 
 
 async def ensure_empty(graph: Graph) -> None:
-    if not (await graph.read("ingest/is_empty"))[0]["empty"]:
+    if not (await graph.read("backup/is_empty"))[0]["empty"]:
         msg = "the database already holds catalog data; import into an empty database"
         raise CatalogIOError(msg)
 
@@ -259,7 +259,7 @@ class _Importer:
 
     async def flush_nodes(self) -> None:
         if self.nodes:
-            created = (await self.graph.write("ingest/import_nodes", {"rows": self.nodes}))[0]["created"]
+            created = (await self.graph.write("backup/import_nodes", {"rows": self.nodes}))[0]["created"]
             self.summary.nodes += int(created)
             self._progress(len(self.nodes))
             self.nodes.clear()

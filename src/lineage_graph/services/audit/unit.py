@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from lineage_graph.graph import audit_store
 from lineage_graph.graph.audit_store import AuditChainCorruptedError
 from lineage_graph.graph.catalog_store import CatalogStore
-from lineage_graph.services.audit import PendingEvent, chain
+from lineage_graph.services.audit.chain import PendingEvent, chain
 
 if TYPE_CHECKING:
     from collections.abc import Awaitable, Callable, Iterable, Iterator, Mapping, Sequence

@@ -32,9 +32,9 @@ from typing import TYPE_CHECKING, Any, Final
 from lineage_graph.domain import Kind
 from lineage_graph.policy.decisions import Decision, Package, decide_batch, input_hash
 from lineage_graph.policy.principals import Principal
-from lineage_graph.services import policy_inputs as inputs
-from lineage_graph.services.governance import report_invalid_input
-from lineage_graph.services.unit import utc_now
+from lineage_graph.services.audit.unit import utc_now
+from lineage_graph.services.governance import inputs
+from lineage_graph.services.governance.decisions import report_invalid_input
 
 if TYPE_CHECKING:
     from collections.abc import AsyncIterator, Callable, Collection, Coroutine, Iterable, Mapping, Sequence

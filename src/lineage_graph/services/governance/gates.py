@@ -24,14 +24,14 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from lineage_graph.policy.decisions import Finding, Package
-from lineage_graph.services import policy_inputs as inputs
 from lineage_graph.services.errors import PolicyDenied
+from lineage_graph.services.governance import inputs
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from lineage_graph.services.governance import Governor, Judgement
-    from lineage_graph.services.unit import Unit
+    from lineage_graph.services.audit.unit import Unit
+    from lineage_graph.services.governance.decisions import Governor, Judgement
 
 
 class Enforcement(StrEnum):

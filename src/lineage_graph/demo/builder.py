@@ -68,7 +68,8 @@ from lineage_graph.domain import (
     validate,
 )
 from lineage_graph.services import bootstrap
-from lineage_graph.services.catalog import (
+from lineage_graph.services.catalog.queries import CatalogQueries
+from lineage_graph.services.catalog.service import (
     CatalogService,
     ModelVersionRegistration,
     Publication,
@@ -76,14 +77,13 @@ from lineage_graph.services.catalog import (
     TransformRunRecord,
     default_deployment_name,
 )
-from lineage_graph.services.catalog_queries import CatalogQueries
 from lineage_graph.services.errors import PolicyDenied
-from lineage_graph.services.gates import Gates
-from lineage_graph.services.governance import decisions_about
+from lineage_graph.services.governance.decisions import decisions_about
+from lineage_graph.services.governance.gates import Gates
 
 if TYPE_CHECKING:
     from lineage_graph.graph import Graph
-    from lineage_graph.services.governance import Governor
+    from lineage_graph.services.governance.decisions import Governor
 
 LOADER: Final = "demo-loader"
 REVIEWERS: Final = ("alice", "carol")

@@ -28,7 +28,7 @@ from lineage_graph.domain import (
     required_bump,
 )
 from lineage_graph.services.errors import NotFound
-from lineage_graph.services.impact import environment_name
+from lineage_graph.services.lineage.impact import environment_name
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from lineage_graph.policy.sync import sync_policies
-from lineage_graph.services.compliance import ComplianceScan, Scope, SubjectDecision
-from lineage_graph.services.unit import utc_now
+from lineage_graph.services.audit.unit import utc_now
+from lineage_graph.services.governance.compliance import ComplianceScan, Scope, SubjectDecision
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable

@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Final
 
 from lineage_graph.graph.codec import canonical_json, native
 from lineage_graph.policy.decisions import Package
-from lineage_graph.services.compliance import ComplianceScan, Scope, SubjectDecision
-from lineage_graph.services.governance import Governor, Judgement
-from lineage_graph.services.unit import Unit, transaction, utc_now
+from lineage_graph.services.audit.unit import Unit, transaction, utc_now
+from lineage_graph.services.governance.compliance import ComplianceScan, Scope, SubjectDecision
+from lineage_graph.services.governance.decisions import Governor, Judgement
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence

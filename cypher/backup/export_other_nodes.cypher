@@ -5,7 +5,7 @@
 // Returns: labels, props, edges: [{type, outgoing, otherLabels}].
 // props are [key, value] pairs; a zoned DATETIME (offset in whole minutes) comes as {`$zoned`:
 // [year, month, day, hour, minute, second, nanosecond, offsetSeconds]}, formatted by
-// ingest/catalog_io.py (the driver's own DATETIME decoding is pure Python: half of a 100k
+// services/backup.py (the driver's own DATETIME decoding is pure Python: half of a 100k
 // export's time).
 MATCH (n)
 WHERE NOT n:Entity

@@ -3,7 +3,7 @@
 // Returns: uid, labels, props, edges: [{type, to, toLabels, props}].
 // props are [key, value] pairs; a zoned DATETIME (offset in whole minutes) comes as {`$zoned`:
 // [year, month, day, hour, minute, second, nanosecond, offsetSeconds]}, formatted by
-// ingest/catalog_io.py (the driver's own DATETIME decoding is pure Python: half of a 100k
+// services/backup.py (the driver's own DATETIME decoding is pure Python: half of a 100k
 // export's time).
 MATCH (n:Entity)
 WHERE n.uid > $after

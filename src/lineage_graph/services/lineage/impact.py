@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Final
 
 from lineage_graph.domain import Kind, Uid
 from lineage_graph.domain.errors import DomainError
-from lineage_graph.services.lineage import (
+from lineage_graph.services.lineage.walks import (
     MAX_DEPTH,
     Budget,
     Direction,

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 from neo4j.exceptions import ClientError, TransientError
 
 from lineage_graph.domain import ErrorCode, InvalidInput, Uid
-from lineage_graph.services.catalog_queries import parse_kinds
+from lineage_graph.services.catalog.queries import parse_kinds
 from lineage_graph.services.errors import NotFound
 
 if TYPE_CHECKING:

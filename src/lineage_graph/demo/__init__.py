@@ -1,0 +1,1 @@
+"""The demo catalog that `make up` loads."""

@@ -1,0 +1,1 @@
+"""The catalog context: registering, publishing, deploying and reading catalog entities."""

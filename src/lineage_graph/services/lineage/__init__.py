@@ -1,0 +1,1 @@
+"""The lineage context: walks, impact, what-if, training/serving skew, reproduction manifests."""
