@@ -301,10 +301,15 @@ _regressions(doc, cfg) := {lib.finding("PROMOTION_METRIC_REGRESSION", message, _
 	remediation := sprintf("Improve %s, or promote a model version that does not regress it.", [metric])
 }
 
-# Worse than the baseline beyond the tolerance; exactly at the tolerance passes.
-_worse(candidate, baseline, "higher", tolerance) if candidate < baseline - tolerance
+# Worse than the baseline beyond the tolerance; exactly at the tolerance passes. Values are
+# compared as whole multiples of 10^-12 (each rounded half away from zero): OPA's arithmetic on
+# decimals is not exact (0.58 + 0.02 = 0.59999999999999999997), so comparing the raw sums would
+# refuse a candidate written exactly at the tolerance. Differences below 10^-12 do not count.
+_worse(candidate, baseline, "higher", tolerance) if _units(candidate) < _units(baseline) - _units(tolerance)
 
-_worse(candidate, baseline, "lower", tolerance) if candidate > baseline + tolerance
+_worse(candidate, baseline, "lower", tolerance) if _units(candidate) > _units(baseline) + _units(tolerance)
+
+_units(value) := round(value * 1000000000000)
 
 _unknown_directions(doc, cfg) := {lib.finding("PROMOTION_METRIC_DIRECTION_UNKNOWN", message, entity, remediation) |
 	_comparable(doc)

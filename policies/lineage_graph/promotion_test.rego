@@ -131,6 +131,30 @@ test_metric_tolerance_boundary if {
 	]
 }
 
+test_decimal_tolerance_is_exact_at_the_limit if {
+	# OPA's own sum 0.58 + 0.02 is 0.59999999999999999997: at the limit must still pass.
+	down := {"metrics": {"logloss": 0.60}, "baseline": {"metrics": {"logloss": 0.58}}}
+	_decide(_with({"evaluation": object.union(_promotion.evaluation, down)})).allow
+	up := {"metrics": {"auc": 0.7}, "baseline": {"metrics": {"auc": 0.71}}}
+	_decide(_with({"evaluation": object.union(_promotion.evaluation, up)})).allow
+	above := {"metrics": {"logloss": 0.600000000001}, "baseline": {"metrics": {"logloss": 0.58}}}
+	not _decide(_with({"evaluation": object.union(_promotion.evaluation, above)})).allow
+	below := {"metrics": {"auc": 0.699999999999}, "baseline": {"metrics": {"auc": 0.71}}}
+	not _decide(_with({"evaluation": object.union(_promotion.evaluation, below)})).allow
+}
+
+test_decimal_tolerance_sweep if {
+	# Decimal at-limit cases that binary floating point cannot hold exactly.
+	cases := [
+		["logloss", 0.58, 0.60], ["logloss", 0.1, 0.12], ["logloss", 0.33, 0.35], ["logloss", 1.07, 1.09],
+		["auc", 0.3, 0.29], ["auc", 0.71, 0.7], ["auc", 0.83, 0.82], ["auc", 0.17, 0.16],
+	]
+	every case in cases {
+		change := {"metrics": {case[0]: case[2]}, "baseline": {"metrics": {case[0]: case[1]}}}
+		_decide(_with({"evaluation": object.union(_promotion.evaluation, change)})).allow
+	}
+}
+
 test_improvements_pass_in_both_directions if {
 	better := {"auc": 0.95, "logloss": 0.10}
 	_decide(_with({"evaluation": object.union(_promotion.evaluation, {"metrics": better})})).allow

@@ -4,9 +4,10 @@
 #   Dataset snapshots and data sources past their retention window. The window is
 #   the number of days data.lineage_graph.config.retention_days gives the subject's
 #   classification, or the subject's own retentionDays when that is shorter. A
-#   subject expires at createdAt + window (expired when now >= that instant) unless
-#   it is retired. "now" comes from the input, never from the clock, so a decision
-#   can be replayed.
+#   subject expires at createdAt + window, or at its own expiresAt when that comes
+#   first, and is expired from that instant on (now >= expiry, compared in
+#   nanoseconds, never rounded to days) unless it is retired. "now" comes from the
+#   input, never from the clock, so a decision can be replayed.
 # custom:
 #   codes:
 #     RETENTION_EXPIRED:
@@ -27,7 +28,8 @@
 #       severity: violation
 #       meaning: >-
 #         The input is not an object, or now, subject, subject.uid, subject.kind
-#         (snapshot or source) or subject.createdAt is missing or malformed.
+#         (snapshot or source) or subject.createdAt is missing or malformed, or
+#         subject.expiresAt is given but malformed.
 package lineage_graph.retention
 
 import data.lineage_graph.config
@@ -85,6 +87,7 @@ _well_formed(doc) if {
 	lib.text(subject.uid)
 	subject.kind in {"snapshot", "source"}
 	lib.timestamp_ns(subject.createdAt)
+	_valid_expiry(subject)
 }
 
 # Retired subjects (retiredAt set) no longer hold data: nothing to retain or delete.
@@ -95,13 +98,21 @@ _judge(subject, _, cfg) := lib.decision(_unclassified(subject, cfg), set()) if {
 	not cfg.retention_days[object.get(subject, "classification", null)]
 }
 
-_judge(subject, now, cfg) := lib.decision(_expired(subject, now, expiry, window), warnings) if {
+_judge(subject, now, cfg) := lib.decision(_expired(subject, now, end), warnings) if {
 	object.get(subject, "retiredAt", null) == null
 	maximum := cfg.retention_days[subject.classification]
 	override := object.get(subject, "retentionDays", null)
-	window := _window_days(override, maximum)
-	expiry := lib.timestamp_ns(subject.createdAt) + lib.days_ns(window)
-	warnings := _override_ignored(subject, override, maximum) | _expiring_soon(subject, now, expiry, window, cfg)
+	end := _end(subject, _window_days(override, maximum))
+	warnings := _override_ignored(subject, override, maximum) | _expiring_soon(subject, now, end, cfg)
+}
+
+# When the subject expires, and why: the end of its window, or its own expiresAt when earlier.
+_end(subject, window) := {"at": expires, "reason": "expiry date"} if {
+	expires := lib.timestamp_ns(subject.expiresAt)
+	expires < lib.timestamp_ns(subject.createdAt) + lib.days_ns(window)
+} else := {
+	"at": lib.timestamp_ns(subject.createdAt) + lib.days_ns(window),
+	"reason": sprintf("%v-day retention window", [window]),
 }
 
 _invalid(doc) := {lib.finding("RETENTION_INVALID_INPUT", message, entity, remediation) |
@@ -121,6 +132,7 @@ _field_errors(doc) := {message |
 		"uid": "subject.uid is missing.",
 		"kind": "subject.kind is neither snapshot nor source.",
 		"createdAt": "subject.createdAt is missing or not an RFC3339 timestamp.",
+		"expiresAt": "subject.expiresAt is not an RFC3339 timestamp.",
 	}
 	not _valid(field, doc)
 }
@@ -131,7 +143,7 @@ _valid("subject", doc) if is_object(doc.subject)
 
 # Without a subject object, only the "subject" error is reported.
 _valid(field, doc) if {
-	field in {"uid", "kind", "createdAt"}
+	field in {"uid", "kind", "createdAt", "expiresAt"}
 	not is_object(lib.value_at(doc, "subject"))
 }
 
@@ -141,27 +153,34 @@ _valid("kind", doc) if doc.subject.kind in {"snapshot", "source"}
 
 _valid("createdAt", doc) if lib.timestamp_ns(doc.subject.createdAt)
 
+_valid("expiresAt", doc) if _valid_expiry(doc.subject)
+
+# expiresAt is optional; when given (not null) it must be a timestamp.
+_valid_expiry(subject) if object.get(subject, "expiresAt", null) == null
+
+_valid_expiry(subject) if lib.timestamp_ns(subject.expiresAt)
+
 _unclassified(subject, cfg) := {lib.finding("RETENTION_UNKNOWN_CLASSIFICATION", message, subject.uid, remediation) |
 	classification := object.get(subject, "classification", null)
 	message := sprintf("%s %s has no known classification (%v).", [subject.kind, subject.uid, classification])
 	remediation := sprintf("Classify it as one of %s.", [lib.enumeration(object.keys(cfg.retention_days))])
 }
 
-_expired(subject, now, expiry, window) := {lib.finding("RETENTION_EXPIRED", message, subject.uid, remediation) |
-	now >= expiry
+_expired(subject, now, end) := {lib.finding("RETENTION_EXPIRED", message, subject.uid, remediation) |
+	now >= end.at
 	message := sprintf(
-		"%s %s (%s) passed its %v-day retention window on %s.",
-		[subject.kind, subject.uid, subject.classification, window, time.format(expiry)],
+		"%s %s (%s) passed its %s on %s.",
+		[subject.kind, subject.uid, subject.classification, end.reason, time.format(end.at)],
 	)
 	remediation := sprintf("Delete the data of %s and mark it retired (retiredAt).", [subject.uid])
 }
 
-_expiring_soon(subject, now, expiry, window, cfg) := {finding |
-	now < expiry
-	now >= expiry - lib.days_ns(cfg.retention_warning_days)
+_expiring_soon(subject, now, end, cfg) := {finding |
+	now < end.at
+	now >= end.at - lib.days_ns(cfg.retention_warning_days)
 	message := sprintf(
-		"%s %s (%s) reaches the end of its %v-day retention window on %s.",
-		[subject.kind, subject.uid, subject.classification, window, time.format(expiry)],
+		"%s %s (%s) reaches the end of its %s on %s.",
+		[subject.kind, subject.uid, subject.classification, end.reason, time.format(end.at)],
 	)
 	remediation := sprintf("Plan the deletion of %s, or move its consumers to a newer snapshot.", [subject.uid])
 	finding := lib.finding("RETENTION_EXPIRING_SOON", message, subject.uid, remediation)

@@ -62,6 +62,58 @@ test_warning_window_boundary if {
 	_decide(_subject({}), "2026-11-15T23:59:59Z").warnings == []
 }
 
+test_expires_at_in_hours_is_not_expired_yet if {
+	# Expires twelve hours after now: warned, not expired (a whole-day count would say 0 days).
+	decision := _decide(_subject({"expiresAt": "2026-11-26T22:00:00Z"}), _now)
+	decision.allow
+	decision.warnings[0].message == concat(" ", [
+		"snapshot snapshot:risk/orders@20260901 (PII) reaches the end",
+		"of its expiry date on 2026-11-26T22:00:00Z.",
+	])
+}
+
+test_expires_at_boundary_is_the_instant if {
+	subject := _subject({"expiresAt": "2026-11-26T22:00:00.5Z"})
+	_decide(subject, "2026-11-26T22:00:00.499999999Z").allow
+	decision := _decide(subject, "2026-11-26T22:00:00.5Z")
+	not decision.allow
+	decision.violations[0].message == concat(" ", [
+		"snapshot snapshot:risk/orders@20260901 (PII) passed",
+		"its expiry date on 2026-11-26T22:00:00.5Z.",
+	])
+}
+
+test_expires_at_later_than_the_window_does_not_extend_it if {
+	subject := _subject({"expiresAt": "2027-06-01T00:00:00Z"})
+	_decide(subject, "2026-11-29T23:59:59Z").allow
+	decision := _decide(subject, "2026-11-30T00:00:00Z")
+	contains(decision.violations[0].message, "passed its 90-day retention window")
+}
+
+test_expires_at_combines_with_a_shorter_override if {
+	# retentionDays 10 ends 2026-09-11; expiresAt a day later does not extend that.
+	subject := _subject({"retentionDays": 10, "expiresAt": "2026-09-12T00:00:00Z"})
+	_decide(subject, "2026-09-10T23:59:59Z").allow
+	not _decide(subject, "2026-09-11T00:00:00Z").allow
+}
+
+test_fractional_override_is_exact if {
+	# 1.5 days from 2026-09-01T00:00Z ends at 2026-09-02T12:00Z, not at a whole day.
+	subject := _subject({"retentionDays": 1.5})
+	_decide(subject, "2026-09-02T11:59:59Z").allow
+	not _decide(subject, "2026-09-02T12:00:00Z").allow
+}
+
+test_malformed_expires_at if {
+	decision := _decide(_subject({"expiresAt": "tomorrow"}), _now)
+	_codes(decision.violations) == {"RETENTION_INVALID_INPUT"}
+	decision.violations[0].message == "subject.expiresAt is not an RFC3339 timestamp."
+}
+
+test_null_expires_at_means_none if {
+	_decide(_subject({"expiresAt": null}), _now) == _decide(_subject({}), _now)
+}
+
 test_override_may_shorten if {
 	decision := _decide(_subject({"retentionDays": 30}), _now)
 	_codes(decision.violations) == {"RETENTION_EXPIRED"}

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
 from lineage_graph.domain import DomainError, Kind, Uid
 from lineage_graph.graph.codec import native
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from lineage_graph.policy.principals import Principal
 
 Doc = dict[str, Any]
-SECONDS_PER_DAY: Final = 86_400
 
 
 def moment(value: Any) -> datetime | None:
@@ -318,24 +317,22 @@ def targets_document(
 
 
 def retention_subject(row: Mapping[str, Any]) -> Doc:
-    """The ``subject`` of ``retention``. A snapshot's own ``expiresAt`` can only shorten its
-    window: it becomes ``retentionDays`` counted from its creation (0 when already past)."""
+    """The ``subject`` of ``retention``: the classification, the snapshot's or source's own
+    ``retentionDays`` and a snapshot's ``expiresAt`` pass through as stored; the policy compares
+    instants (docs/policies.md), so nothing here rounds a window to whole days."""
     kind = "snapshot" if row.get("kind") == "DatasetSnapshot" else "source"
-    created = moment(row.get("createdAt"))
-    days = row.get("retentionDays")
-    expires = moment(row.get("expiresAt"))
-    if created is not None and expires is not None:
-        until = max(0, int((expires - created).total_seconds() // SECONDS_PER_DAY))
-        days = until if days is None else min(int(days), until)
     subject: Doc = {
         "kind": kind,
         "uid": row["uid"],
         "classification": row.get("classification"),
-        "createdAt": timestamp(created),
+        "createdAt": timestamp(moment(row.get("createdAt"))),
         "retiredAt": timestamp(row.get("retiredAt")),
     }
-    if days is not None:
-        subject["retentionDays"] = days
+    if row.get("retentionDays") is not None:
+        subject["retentionDays"] = row["retentionDays"]
+    expires = moment(row.get("expiresAt"))
+    if expires is not None:
+        subject["expiresAt"] = timestamp(expires)
     return subject
 
 
