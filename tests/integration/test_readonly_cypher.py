@@ -32,6 +32,78 @@ WRITES = [
     "MATCH (n) CALL (n) { SET n.x = 1 } IN TRANSACTIONS",
 ]
 
+OUTSIDE_THE_GRAPH = [
+    # Neo4j plans these as reads, but they act on other sessions, the server or the network.
+    "TERMINATE TRANSACTIONS 'neo4j-transaction-1'",
+    "TERMINATE TRANSACTION 'neo4j-transaction-1' YIELD message RETURN message",
+    "/* audit */ TERMINATE TRANSACTIONS 'neo4j-transaction-1'",
+    "CYPHER runtime=slotted TERMINATE TRANSACTIONS 'neo4j-transaction-1'",
+    "SHOW TRANSACTIONS",
+    "SHOW TRANSACTIONS YIELD currentQuery RETURN currentQuery",
+    "SHOW SETTINGS",
+    "SHOW SETTINGS YIELD name, value WHERE name STARTS WITH 'server' RETURN name, value",
+    "SHOW PROCEDURES",
+    "SHOW FUNCTIONS",
+    "SHOW USERS",
+    "SHOW CURRENT USER",
+    "SHOW DATABASES",
+    "SHOW ROLES",
+    "SHOW PRIVILEGES",
+    "SHOW SERVERS",
+    "USE system SHOW USERS",
+    "ALTER CURRENT USER SET PASSWORD FROM 'a' TO 'b'",
+    "CREATE USER evil SET PASSWORD 'secret-secret'",
+    "DROP USER neo4j",
+    "CREATE DATABASE evil",
+    "STOP DATABASE neo4j",
+    "LOAD CSV FROM 'http://127.0.0.1:9/x' AS line RETURN line",
+    "load csv from 'http://127.0.0.1:9/x' as line return line",
+    "LOAD CSV WITH HEADERS FROM 'file:///etc/passwd' AS line RETURN line",
+    "MATCH (e:Environment) WITH e LIMIT 1 LOAD CSV FROM 'http://127.0.0.1:9/' + e.name AS l RETURN l",
+    "CALL { LOAD CSV FROM 'http://127.0.0.1:9/x' AS l RETURN l } RETURN l",
+    "CALL dbms.listConfig()",
+    "CALL dbms.listConfig() YIELD name, value RETURN name, value",
+    "CALL dbms.components()",
+    "CALL dbms.listConnections()",
+    "CALL dbms.showCurrentUser()",
+    "CALL dbms.setConfigValue('db.logs.query.enabled', 'OFF')",
+    "CALL db.createProperty('hacked')",
+    "CALL db.createRelationshipType('HACKED')",
+    "CALL db.clearQueryCaches()",
+    "CALL db.awaitIndexes(1)",
+    "CALL db.prepareForReplanning()",
+    "CALL db.ping()",
+    "CALL tx.setMetaData({hacked: true})",
+    "CALL db.labels() YIELD label CALL db.createLabel(label + 'X') RETURN label",
+    "MATCH (e:Environment) CALL db.createLabel(e.name) RETURN e",
+    "CALL db.index.fulltext.listAvailableAnalyzers()",
+    "USE system MATCH (n) RETURN count(n)",
+]
+
+REFUSED_BY_NEO4J = {
+    # Neo4j Community cannot even plan these (it refuses them itself); Enterprise would plan
+    # some, and then the plan check refuses them.
+    "SHOW ROLES",
+    "SHOW PRIVILEGES",
+    "SHOW SERVERS",
+    "USE system SHOW USERS",
+    "CREATE DATABASE evil",
+    "STOP DATABASE neo4j",
+    "CALL dbms.showCurrentUser()",
+    "CALL dbms.setConfigValue('db.logs.query.enabled', 'OFF')",
+    "USE system MATCH (n) RETURN count(n)",
+}
+
+ALLOWED = [
+    "CALL db.labels() YIELD label RETURN label",
+    "CALL db.relationshipTypes()",
+    "CALL db.propertyKeys()",
+    "CALL db.schema.visualization()",
+    "SHOW INDEXES",
+    "SHOW CONSTRAINTS YIELD name RETURN name",
+    "MATCH (e:Environment) CALL (e) { RETURN e.order * 2 AS twice } RETURN e.name, twice",
+]
+
 
 async def _counts(graph: Graph) -> tuple[object, ...]:
     nodes = await cypher(graph, "MATCH (n) RETURN count(n) AS n")
@@ -70,6 +142,39 @@ async def test_every_kind_of_write_is_refused_and_changes_nothing(seeded: Graph,
         await run_read_only(seeded, statement)
     assert "refused" in str(caught.value).lower()
     assert await _counts(seeded) == before
+
+
+@pytest.mark.parametrize("statement", OUTSIDE_THE_GRAPH)
+async def test_commands_outside_the_graph_are_refused_before_running(seeded: Graph, statement: str) -> None:
+    before = await _counts(seeded)
+    with pytest.raises((WriteRefusedError, CypherError)) as caught:
+        await run_read_only(seeded, statement)
+    assert str(caught.value).startswith("refused")
+    if statement not in REFUSED_BY_NEO4J:
+        assert isinstance(caught.value, WriteRefusedError), "refused by our plan check, before running"
+    assert await _counts(seeded) == before
+
+
+async def test_terminate_does_not_end_another_clients_transaction(seeded: Graph) -> None:
+    async with seeded.driver.session(database=seeded.database) as session:
+        tx = await session.begin_transaction()
+        await tx.run("MATCH (e:Environment {name: 'dev'}) SET e.note = 'in flight'")
+        listed = await cypher(
+            seeded, "SHOW TRANSACTIONS YIELD transactionId RETURN collect(transactionId) AS ids"
+        )
+        ids = ", ".join(f"'{i}'" for i in listed[0]["ids"])
+        with pytest.raises(WriteRefusedError, match="TERMINATE TRANSACTIONS ends other clients"):
+            await run_read_only(seeded, f"TERMINATE TRANSACTIONS {ids}")
+        await tx.commit()
+    assert await cypher(seeded, "MATCH (e:Environment {name: 'dev'}) RETURN e.note AS note") == [
+        {"note": "in flight"}
+    ]
+
+
+@pytest.mark.parametrize("statement", ALLOWED)
+async def test_reads_of_the_graphs_own_schema_still_run(seeded: Graph, statement: str) -> None:
+    columns, _ = await run_read_only(seeded, statement)
+    assert columns
 
 
 def test_the_cli_prints_rows_and_refuses_writes(
