@@ -67,15 +67,8 @@ async def register_transforms(
     refs = {u for reads, writes in io for u in (*reads, *writes)}
 
     async def work(unit: Unit) -> list[Written[Transform]]:
-        existing = unit.preloaded
-        require(existing, sorted(refs))
-        items: list[tuple[Entity, Mapping[str, Any]]] = [
-            (r.transform, {"reads": reads, "writes": writes})
-            for r, (reads, writes) in zip(requests, io, strict=True)
-        ]
-        plan = up.upsert(unit, up.TRANSFORM, items, existing, uids=uids)
-        await unit.upsert_nodes(plan.rows)
-        await _lineage_io(unit, [(uid, *rw) for uid, rw in zip(uids, io, strict=True)], plan)
+        require(unit.preloaded, sorted(refs))
+        plan = await _write_jobs(unit, up.TRANSFORM, [r.transform for r in requests], io, uids)
         return plan.written_as(Transform)
 
     return await ctx.run(actor, work, preload=[*uids, *refs])
@@ -93,17 +86,10 @@ async def record_transform_runs(
     refs = {u for reads, writes in io for u in (*reads, *writes)}
 
     async def work(unit: Unit) -> list[Written[TransformRun]]:
-        existing = unit.preloaded
-        require(existing, sorted(set(jobs.values())), "transform")
-        require(existing, sorted(refs))
-        items: list[tuple[Entity, Mapping[str, Any]]] = [
-            (r.run, {"reads": reads, "writes": writes})
-            for r, (reads, writes) in zip(records, io, strict=True)
-        ]
-        plan = up.upsert(unit, up.TRANSFORM_RUN, items, existing, uids=uids)
-        await unit.upsert_nodes(plan.rows)
+        require(unit.preloaded, sorted(set(jobs.values())), "transform")
+        require(unit.preloaded, sorted(refs))
+        plan = await _write_jobs(unit, up.TRANSFORM_RUN, [r.run for r in records], io, uids)
         await unit.store.merge_edges([Edge(uid, "RUN_OF", jobs[uid]) for uid in sorted(plan.changed)])
-        await _lineage_io(unit, [(uid, *rw) for uid, rw in zip(uids, io, strict=True)], plan)
         return plan.written_as(TransformRun)
 
     return await ctx.run(actor, work, preload=[*jobs, *jobs.values(), *refs])
@@ -113,10 +99,23 @@ def _io(reads: Sequence[str], writes: Sequence[str]) -> tuple[list[str], list[st
     return check_refs(reads, _IO_KINDS, "reads"), check_refs(writes, _IO_KINDS, "writes")
 
 
-async def _lineage_io(unit: Unit, jobs: Sequence[tuple[str, list[str], list[str]]], plan: up.Plan) -> None:
-    """``job -READS-> input`` and ``output -PRODUCED_BY-> job``; dropped inputs are retired."""
-    changed = [(uid, reads, writes) for uid, reads, writes in jobs if uid in plan.changed]
+async def _write_jobs(
+    unit: Unit,
+    policy: up.Policy,
+    models: Sequence[Entity],
+    io: Sequence[tuple[list[str], list[str]]],
+    uids: Sequence[str],
+) -> up.Plan:
+    """Upsert transforms or runs with what they read and write: ``job -READS-> input`` and
+    ``output -PRODUCED_BY-> job`` for each changed one, its dropped inputs retired."""
+    items = [(m, {"reads": reads, "writes": writes}) for m, (reads, writes) in zip(models, io, strict=True)]
+    plan = up.upsert(unit, policy, items, unit.preloaded, uids=uids)
+    await unit.upsert_nodes(plan.rows)
+    changed = [
+        (uid, reads, writes) for uid, (reads, writes) in zip(uids, io, strict=True) if uid in plan.changed
+    ]
     await unit.store.retire_edges([(uid, "READS", reads) for uid, reads, _ in changed])
     edges = [Edge(uid, "READS", r) for uid, reads, _ in changed for r in reads]
     edges += [Edge(w, "PRODUCED_BY", uid) for uid, _, writes in changed for w in writes]
     await unit.store.merge_edges(edges)
+    return plan

@@ -17,7 +17,7 @@ Entry points (GraphQL, OpenLineage ingest, importers) validate their payloads in
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from lineage_graph.services.audit.unit import utc_now
 from lineage_graph.services.catalog import data, features, lifecycle, registry, serving
@@ -38,28 +38,15 @@ from lineage_graph.services.catalog.records import (
 from lineage_graph.services.catalog.serving import default_deployment_name
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Sequence
+    from collections.abc import Awaitable, Callable
     from datetime import datetime
+    from typing import Concatenate
 
-    from lineage_graph.domain import (
-        DatasetSnapshot,
-        DatasetSnapshotInput,
-        DataSource,
-        DataSourceInput,
-        Deployment,
-        DeploymentInput,
-        Evaluation,
-        EvaluationInput,
-        FeatureSet,
-        FeatureSetInput,
-        Model,
-        ModelInput,
-        Stored,
-        Transform,
-        TransformRun,
-    )
     from lineage_graph.graph import Graph
     from lineage_graph.services.governance.gates import Gates
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 __all__ = [
     "MAX_BATCH",
@@ -78,12 +65,26 @@ __all__ = [
 ]
 
 
+def _delegate(
+    use_case: Callable[Concatenate[Context, P], Awaitable[T]],
+) -> Callable[Concatenate[CatalogService, P], Awaitable[T]]:
+    """A method running `use_case` with the service's context (same parameters, same docs)."""
+
+    async def method(self: CatalogService, /, *args: P.args, **kwargs: P.kwargs) -> T:
+        return await use_case(self.context, *args, **kwargs)
+
+    method.__name__ = method.__qualname__ = use_case.__name__
+    method.__doc__ = use_case.__doc__
+    return method
+
+
 class CatalogService:
     """Writes to the catalog. Stateless: one instance per process is enough.
 
     With `gates`, publishing, model-version registration, deploy and promote are judged by
     the governance policies (`services.governance.gates`); without, they are not (trusted
-    loaders: the demo, importers that replay an already-governed catalog).
+    loaders: the demo, importers that replay an already-governed catalog). Every method takes
+    the acting principal as the keyword ``actor``.
     """
 
     def __init__(
@@ -94,95 +95,25 @@ class CatalogService:
         self.gates = gates
 
     @property
-    def _ctx(self) -> Context:
+    def context(self) -> Context:
         return Context(self.graph, self.clock, self.gates)
 
-    # data sources, snapshots, transforms ---------------------------------------------------
+    register_data_sources = _delegate(data.register_data_sources)
+    register_dataset_snapshots = _delegate(data.register_dataset_snapshots)
+    register_transforms = _delegate(data.register_transforms)
+    record_transform_runs = _delegate(data.record_transform_runs)
 
-    async def register_data_sources(
-        self, inputs: Sequence[DataSourceInput], *, actor: str
-    ) -> list[Written[DataSource]]:
-        return await data.register_data_sources(self._ctx, inputs, actor=actor)
+    register_feature_sets = _delegate(features.register_feature_sets)
+    publish_feature_set_version = _delegate(features.publish_feature_set_version)
 
-    async def register_dataset_snapshots(
-        self, inputs: Sequence[DatasetSnapshotInput], *, actor: str
-    ) -> list[Written[DatasetSnapshot]]:
-        return await data.register_dataset_snapshots(self._ctx, inputs, actor=actor)
+    register_models = _delegate(registry.register_models)
+    register_model_version = _delegate(registry.register_model_version)
+    record_evaluation = _delegate(registry.record_evaluation)
 
-    async def register_transforms(
-        self, requests: Sequence[TransformRegistration], *, actor: str
-    ) -> list[Written[Transform]]:
-        return await data.register_transforms(self._ctx, requests, actor=actor)
+    deploy = _delegate(serving.deploy)
+    promote = _delegate(serving.promote)
+    retire_deployment = _delegate(serving.retire_deployment)
 
-    async def record_transform_runs(
-        self, records: Sequence[TransformRunRecord], *, actor: str
-    ) -> list[Written[TransformRun]]:
-        return await data.record_transform_runs(self._ctx, records, actor=actor)
-
-    # feature sets ----------------------------------------------------------------------------
-
-    async def register_feature_sets(
-        self, inputs: Sequence[FeatureSetInput], *, actor: str
-    ) -> list[Written[FeatureSet]]:
-        return await features.register_feature_sets(self._ctx, inputs, actor=actor)
-
-    async def publish_feature_set_version(self, publication: Publication, *, actor: str) -> PublishResult:
-        return await features.publish_feature_set_version(self._ctx, publication, actor=actor)
-
-    # models ------------------------------------------------------------------------------------
-
-    async def register_models(self, inputs: Sequence[ModelInput], *, actor: str) -> list[Written[Model]]:
-        return await registry.register_models(self._ctx, inputs, actor=actor)
-
-    async def register_model_version(
-        self, registration: ModelVersionRegistration, *, actor: str
-    ) -> ModelVersionResult:
-        return await registry.register_model_version(self._ctx, registration, actor=actor)
-
-    async def record_evaluation(self, evaluation: EvaluationInput, *, actor: str) -> Written[Evaluation]:
-        return await registry.record_evaluation(self._ctx, evaluation, actor=actor)
-
-    # serving -----------------------------------------------------------------------------------
-
-    async def deploy(self, deployment: DeploymentInput, *, actor: str) -> Written[Deployment]:
-        return await serving.deploy(self._ctx, deployment, actor=actor)
-
-    async def promote(
-        self,
-        deployment_uid: str,
-        *,
-        actor: str,
-        target: str | None = None,
-        serves_from: Sequence[str] | None = None,
-    ) -> Written[Deployment]:
-        """A LIVE deployment of the same model version in the next environment, on `target` (default:
-        the source's when approved there, else the first approved) and the same serving path unless
-        `serves_from` names another (e.g. the versions materialised in that environment's store)."""
-        return await serving.promote(
-            self._ctx, deployment_uid, actor=actor, target=target, serves_from=serves_from
-        )
-
-    async def retire_deployment(self, deployment_uid: str, *, actor: str) -> Written[Deployment]:
-        return await serving.retire_deployment(self._ctx, deployment_uid, actor=actor)
-
-    # lifecycle and governance ----------------------------------------------------------------
-
-    async def deprecate(
-        self,
-        version_uid: str,
-        *,
-        actor: str,
-        sunset_at: datetime | None = None,
-        replacement: str | None = None,
-    ) -> Written[Stored]:
-        return await lifecycle.deprecate(
-            self._ctx, version_uid, actor=actor, sunset_at=sunset_at, replacement=replacement
-        )
-
-    async def set_owner(self, uid: str, owner: str, *, actor: str) -> Written[Stored]:
-        return await lifecycle.set_owner(self._ctx, uid, owner, actor=actor)
-
-    async def approve(
-        self, subject: str, *, actor: str, reviewer: str | None = None, comment: str = ""
-    ) -> Approval:
-        return await lifecycle.approve(self._ctx, subject, actor=actor, reviewer=reviewer, comment=comment)
+    deprecate = _delegate(lifecycle.deprecate)
+    set_owner = _delegate(lifecycle.set_owner)
+    approve = _delegate(lifecycle.approve)

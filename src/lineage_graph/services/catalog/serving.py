@@ -187,7 +187,9 @@ async def promote(
     target: str | None = None,
     serves_from: Sequence[str] | None = None,
 ) -> Written[Deployment]:
-    """A LIVE deployment of the same model version in the next environment (see `CatalogService.promote`)."""
+    """A LIVE deployment of the same model version in the next environment, on `target` (default:
+    the source's when approved there, else the first approved) and the same serving path unless
+    `serves_from` names another (e.g. the versions materialised in that environment's store)."""
     source_uid = check_ref(deployment_uid, (Kind.DEPLOYMENT,), "deployment")
     path = check_refs(serves_from, (Kind.FEATURE_SET_VERSION,), "servesFrom") if serves_from else None
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Final, TypeVar
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeVar
 
 from lineage_graph.domain import (
     RECORD_FIELDS,
@@ -70,17 +70,13 @@ _EMPTY: Final[tuple[Any, ...]] = (None, [], {}, ())
 
 
 class Merge(StrEnum):
-    REPLACE = "REPLACE"
-    """Mutable kinds: a different request is the new state."""
-    REFUSE = "REFUSE"
-    """Immutable kinds sent by a client: a different request is `ImmutableConflict`."""
-    FILL = "FILL"
-    """Immutable kinds told by producers: a request only fills fields still empty."""
+    """How a re-send merges with the stored entity (see the module's contract)."""
+
+    REPLACE, REFUSE, FILL = "REPLACE", "REFUSE", "FILL"
 
 
-@dataclass(frozen=True, slots=True)
-class Policy:
-    """How re-sending an entity merges with the stored one, and the action it is audited as."""
+class Policy(NamedTuple):
+    """The merge of one kind on one path, and the action its writes are audited as."""
 
     action: str
     merge: Merge
