@@ -175,8 +175,7 @@ async def lineage(request: Request) -> JSONResponse:
         return error_response(exc.status, exc.code, exc.message)
     try:
         events = ol.parse_events(payload)
-        single = not isinstance(payload, list)
-        translation = translate(events, single=single)
+        translation = translate(events, single=not isinstance(payload, list))
         if translation.problems:
             raise ol.invalid(translation.problems, len(events))
     except DomainError as exc:
@@ -185,7 +184,9 @@ async def lineage(request: Request) -> JSONResponse:
     if refused is not None:
         return refused
     try:
-        result = await OpenLineageIngest(runtime.graph).ingest(events, actor=principal.id, single=single)
+        result = await OpenLineageIngest(runtime.graph).write(
+            translation, events=len(events), actor=principal.id
+        )
     except DomainError as exc:
         return refusal(exc)
     return JSONResponse(result.to_dict(), status_code=201)

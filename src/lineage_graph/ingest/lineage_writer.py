@@ -2,26 +2,29 @@
 
 The batch entry point `CatalogService` lacks: OpenLineage producers send many small, partial
 facts about the same entities, and a batch of them must land together, merged with what is
-stored, in one `services.unit` transaction (audit chain locked, so the merge reads see every
-earlier commit and concurrent producers cannot lose each other's facts).
+stored, in one `services.audit.unit` transaction (audit chain locked, so the merge reads see
+every earlier commit and concurrent producers cannot lose each other's facts).
 
-Merge rules, chosen so that re-sending any event, or receiving events in any order, ends in
-the same graph:
+This module only merges facts; whether the merged entity is created, updated or left as it is
+is decided by the catalog's one upsert (`services.catalog.upsert.Plan`), exactly as for a
+GraphQL request: same comparison, properties, audit actions and ``before``/``after``, so an
+identical entity is judged the same whichever way it comes (docs/adr/0007-one-write-path.md).
+
+Fact-merging rules, chosen so that re-sending any event, or receiving events in any order,
+ends in the same graph:
 
 - A fact carries only the fields its event said something about (`Facts.values`). A fact at
-  least as new as the stored state (``lineageEventAt``) overrides the fields it carries; an
-  older fact only fills fields that are still empty. A node whose merged state equals the
-  stored one is not written and gets no audit event.
+  least as new as the stored one (its time in ``lineageFactTimesJson``) overrides the fields
+  it carries; an older fact only fills fields that are still empty.
 - A run's state moves forward only: START < RUNNING < COMPLETE | FAIL | ABORT (OTHER never
   replaces a known state); between two terminal states the later event wins. ``startedAt``
   is the earliest start seen, ``endedAt`` the latest end.
 - What a job or run reads and writes, and column lineage, only grow (unions).
-- A dataset snapshot is immutable: the first fact about a version is kept.
+- A dataset snapshot is immutable: a fact about a known version only fills its empty fields
+  (`upsert.Merge.FILL`); a stored value is kept.
 
-Nodes are written with the same properties, edges and audit actions as the catalog service's
-``registerDataSource``, ``registerDatasetSnapshot``, ``registerTransform`` and
-``recordTransformRun``, so GraphQL reads them like any other; column lineage is a
-``DERIVED_FROM`` edge between data sources audited as ``recordColumnLineage``.
+Column lineage is a ``DERIVED_FROM`` edge between data sources audited as
+``recordColumnLineage``.
 """
 
 from __future__ import annotations
@@ -29,37 +32,33 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from enum import Enum
 from typing import TYPE_CHECKING, Any, Final
 
 from lineage_graph.domain import (
-    RECORD_FIELDS,
     DatasetSnapshotInput,
     DataSourceInput,
     DomainError,
     Kind,
     NodeInput,
-    PrincipalInput,
     RunState,
-    TeamInput,
     TransformInput,
     TransformRunInput,
     TransformType,
     Uid,
 )
 from lineage_graph.graph.catalog_store import Edge
-from lineage_graph.graph.codec import canonical_json, decode, native, record_from_node, to_properties
+from lineage_graph.graph.codec import canonical_json, decode, record_from_node
 from lineage_graph.services.audit.unit import Unit, transaction
+from lineage_graph.services.catalog import upsert as up
+from lineage_graph.services.catalog.records import Outcome
+from lineage_graph.services.catalog.upsert import FACT_TIMES, STATE_AT
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
 
     from lineage_graph.graph import Graph
 
-FACT_TIMES: Final = "lineageFactTimesJson"
-STATE_AT: Final = "stateAt"
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
-_SERVER_FIELDS: Final = RECORD_FIELDS | {"updatedAt", FACT_TIMES, STATE_AT}
 _RANK: Final = {
     RunState.OTHER: 0,
     RunState.START: 1,
@@ -163,7 +162,19 @@ class LineageBatch:
         self.sources[uid] = facts if known is None else known.merge(facts)
 
     def add_snapshot(self, snapshot: DatasetSnapshotInput) -> None:
-        self.snapshots.setdefault(snapshot.identity().format(), snapshot)
+        """The first fact about a version is kept; later ones only fill its empty fields."""
+        uid = snapshot.identity().format()
+        known = self.snapshots.get(uid)
+        if known is None:
+            self.snapshots[uid] = snapshot
+            return
+        fill = {
+            name: value
+            for name in DatasetSnapshotInput.model_fields
+            if getattr(known, name) is None and (value := getattr(snapshot, name)) is not None
+        }
+        if fill:
+            self.snapshots[uid] = known.model_copy(update=fill)
 
     def add_job(self, uid: str, job: JobFacts) -> None:
         known = self.jobs.get(uid)
@@ -187,46 +198,13 @@ class WriteSummary:
     updated: int = 0
     unchanged: int = 0
 
-    def count(self, outcome: _Outcome) -> None:
-        if outcome is _Outcome.CREATED:
+    def count(self, outcome: Outcome) -> None:
+        if outcome is Outcome.CREATED:
             self.created += 1
-        elif outcome is _Outcome.UPDATED:
+        elif outcome is Outcome.UPDATED:
             self.updated += 1
         else:
             self.unchanged += 1
-
-
-class _Outcome(Enum):
-    CREATED = "CREATED"
-    UPDATED = "UPDATED"
-    UNCHANGED = "UNCHANGED"
-
-
-def _jsonable(value: Any) -> Any:
-    return json.loads(canonical_json(value))
-
-
-def _client_view(props: Mapping[str, Any] | None, extras: Iterable[str] = ()) -> dict[str, Any] | None:
-    """What a client sent for a stored node (compared with an incoming payload)."""
-    if props is None:
-        return None
-    record = record_from_node(props)
-    if record is None:
-        return None
-    view = {k: v for k, v in record.to_properties().items() if k not in _SERVER_FIELDS}
-    decoded = decode(props)
-    for key in extras:
-        if decoded.get(key) not in (None, [], {}):
-            view[key] = _jsonable(decoded[key])
-    return view
-
-
-def _incoming(model: NodeInput, extras: Mapping[str, Any]) -> dict[str, Any]:
-    view = model.to_properties()
-    for key, value in extras.items():
-        if value not in (None, [], {}, ()):
-            view[key] = _jsonable(value)
-    return view
 
 
 def _stored_facts(
@@ -271,13 +249,11 @@ def owner_uid(name: str) -> str:
 
 
 class _Plan:
-    """Rows, edges and retirements gathered for one transaction."""
+    """The shared upsert's plan, and the edges, retirements and owners gathered beside it."""
 
     def __init__(self, unit: Unit, existing: dict[str, dict[str, Any]]) -> None:
-        self.unit = unit
+        self.nodes = up.Plan(unit, existing)
         self.existing = existing
-        self.rows: list[dict[str, Any]] = []
-        self.touched: list[dict[str, Any]] = []
         self.edges: list[Edge] = []
         self.retire: list[tuple[str, str, list[str]]] = []
         self.owners: set[str] = set()
@@ -285,37 +261,14 @@ class _Plan:
 
     def upsert(
         self,
-        action: str,
+        policy: up.Policy,
         model: NodeInput,
-        extras: Mapping[str, Any],
+        extras: Mapping[str, Any] | None = None,
         bookkeeping: Mapping[str, Any] | None = None,
-    ) -> bool:
-        """Write `model` unless the stored node says the same; True when it was written.
-
-        `bookkeeping` (fact times, run state time) is stored with the node but is no change of
-        its own: when only it differs, it is updated without an audit event.
-        """
-        uid = model.identity().format()
-        stored = self.existing.get(uid)
-        before = _client_view(stored, extras)
-        after = _incoming(model, extras)
-        if before is not None and before == after:
-            self.summary.count(_Outcome.UNCHANGED)
-            if (
-                bookkeeping
-                and stored is not None
-                and any(native(stored.get(k)) != v for k, v in bookkeeping.items())
-            ):
-                self.touched.append({"uid": uid, "props": dict(bookkeeping)})
-            return False
-        props = to_properties(model) | dict(bookkeeping or {})
-        for key, value in extras.items():
-            if value not in (None, [], (), {}):
-                props[key] = sorted(value) if isinstance(value, set | tuple | list) else value
-        self.rows.append({"uid": uid, "kind": model.KIND.value, "props": props})
-        self.unit.audit(action, uid, before, after)
-        self.summary.count(_Outcome.CREATED if stored is None else _Outcome.UPDATED)
-        return True
+    ) -> Outcome:
+        outcome = self.nodes.add(policy, model, extras, bookkeeping=bookkeeping)
+        self.summary.count(outcome)
+        return outcome
 
     def own(self, uid: str, owners: tuple[str, ...] | None) -> None:
         if owners is None:
@@ -343,9 +296,8 @@ async def write_batch(graph: Graph, batch: LineageBatch, *, actor: str) -> Write
         _snapshots(plan, batch)
         _jobs(plan, batch)
         _runs(plan, batch)
-        _principals(plan)
-        await unit.store.upsert_nodes(plan.rows)
-        await unit.store.set_properties(plan.touched)
+        await unit.store.upsert_nodes([*plan.nodes.rows, *up.owner_rows(unit, plan.owners, existing)])
+        await unit.store.set_properties(plan.nodes.touched)
         await _column_lineage(unit, plan, batch)
         await unit.store.retire_edges(plan.retire)
         await unit.store.merge_edges(plan.edges)
@@ -361,17 +313,15 @@ def _sources(plan: _Plan, batch: LineageBatch) -> None:
         values = merged.plain()
         owners = values.pop("owners", None)
         model = DataSourceInput(namespace=merged.namespace, name=merged.name, **values)
-        written = plan.upsert("registerDataSource", model, {"owners": owners}, {FACT_TIMES: merged.times()})
-        if written and "owners" in facts.values:
+        outcome = plan.upsert(up.DATA_SOURCE, model, {"owners": owners}, {FACT_TIMES: merged.times()})
+        if outcome is not Outcome.UNCHANGED and "owners" in facts.values:
             plan.own(uid, owners)
 
 
 def _snapshots(plan: _Plan, batch: LineageBatch) -> None:
     for uid, snapshot in batch.snapshots.items():
-        if uid in plan.existing:
-            plan.summary.count(_Outcome.UNCHANGED)
+        if plan.upsert(up.SNAPSHOT_FACT, snapshot) is not Outcome.CREATED:
             continue
-        plan.upsert("registerDatasetSnapshot", snapshot, {})
         plan.edges.append(
             Edge(uid, "SNAPSHOT_OF", Uid(Kind.SOURCE, snapshot.namespace, snapshot.name).format())
         )
@@ -395,7 +345,7 @@ def _jobs(plan: _Plan, batch: LineageBatch) -> None:
         stored_reads, stored_writes = _stored_io(props)
         reads, writes = stored_reads | job.reads, stored_writes | job.writes
         extras = {"reads": sorted(reads), "writes": sorted(writes), "owners": owners}
-        if plan.upsert("registerTransform", model, extras, {FACT_TIMES: merged.times()}):
+        if plan.upsert(up.TRANSFORM, model, extras, {FACT_TIMES: merged.times()}) is not Outcome.UNCHANGED:
             plan.edges += [Edge(uid, "READS", r) for r in sorted(reads - stored_reads)]
             plan.edges += [Edge(w, "PRODUCED_BY", uid) for w in sorted(writes - stored_writes)]
             if "owners" in job.facts.values:
@@ -435,22 +385,13 @@ def _runs(plan: _Plan, batch: LineageBatch) -> None:
             ended_at=ended,
         )
         extras = {"reads": sorted(merged.reads), "writes": sorted(merged.writes)}
-        if plan.upsert("recordTransformRun", model, extras, {STATE_AT: merged.state_at}):
+        if plan.upsert(up.TRANSFORM_RUN, model, extras, {STATE_AT: merged.state_at}) is not Outcome.UNCHANGED:
             if props is None:
                 plan.edges.append(
                     Edge(uid, "RUN_OF", Uid(Kind.TRANSFORM, merged.job_namespace, merged.job_name).format())
                 )
             plan.edges += [Edge(uid, "READS", r) for r in sorted(merged.reads - stored_reads)]
             plan.edges += [Edge(w, "PRODUCED_BY", uid) for w in sorted(merged.writes - stored_writes)]
-
-
-def _principals(plan: _Plan) -> None:
-    for text in sorted(plan.owners - set(plan.existing)):
-        uid = Uid.parse(text, expect=(Kind.TEAM, Kind.PRINCIPAL))
-        model = TeamInput if uid.kind is Kind.TEAM else PrincipalInput
-        node = model(namespace=uid.namespace, name=uid.name)
-        plan.rows.append({"uid": text, "kind": node.KIND.value, "props": to_properties(node)})
-        plan.unit.audit("createOwner", text, None, {"namespace": uid.namespace, "name": uid.name})
 
 
 async def _column_lineage(unit: Unit, plan: _Plan, batch: LineageBatch) -> None:

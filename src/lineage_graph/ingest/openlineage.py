@@ -42,13 +42,10 @@ from lineage_graph.domain import (
     DataSourceInput,
     DomainError,
     FeatureSetInput,
-    InvalidInput,
-    Kind,
     RunState,
     SchemaField,
     TransformInput,
     TransformType,
-    Uid,
     dataset_uid,
     job_uid,
     run_uid,
@@ -364,7 +361,8 @@ class _Translator:
         view = ol.facet(ds.facets, "feast_featureView", ol.FeastFeatureViewFacet)
         service = ol.facet(ds.facets, "feast_featureService", ol.FeastFeatureServiceFacet)
         meta = view or service
-        assert meta is not None
+        if meta is None:
+            return None
         schema = ol.facet(ds.facets, "schema", ol.SchemaFacet)
         doc = ol.facet(ds.facets, "documentation", ol.DocumentationFacet)
         try:
@@ -461,15 +459,15 @@ class OpenLineageIngest:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
 
-    async def ingest_body(self, body: Any, *, actor: str) -> IngestResult:
-        """A decoded request body: one event or an array; `InvalidInput` lists every problem."""
-        events = ol.parse_events(body)
-        return await self.ingest(events, actor=actor, single=not isinstance(body, list))
-
     async def ingest(self, events: Sequence[ol.Event], *, actor: str, single: bool = False) -> IngestResult:
+        """Translate and store `events`; `InvalidInput` lists every problem (nothing stored)."""
         translation = translate(events, single=single)
         if translation.problems:
             raise ol.invalid(translation.problems, len(events))
+        return await self.write(translation, events=len(events), actor=actor)
+
+    async def write(self, translation: Translation, *, events: int, actor: str) -> IngestResult:
+        """Store a translation without problems (of `events` events), translated once by the caller."""
         transactions = 0
         written = WriteSummary()
         if translation.batch.size:
@@ -483,12 +481,4 @@ class OpenLineageIngest:
                 more = await write_batch(self.graph, refs, actor=actor)
                 written.updated += more.updated
                 transactions += 1
-        return IngestResult(len(events), transactions, written, views)
-
-
-def ensure_valid_uid(kind: Kind, namespace: str, name: str) -> str:
-    """A uid, or `InvalidInput` naming the problem (for callers naming entities by hand)."""
-    try:
-        return Uid(kind, namespace, name).format()
-    except DomainError as e:
-        raise InvalidInput(e.message, code=e.code, details=e.details) from e
+        return IngestResult(events, transactions, written, views)
