@@ -15,6 +15,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.scalars import JSON
 
+from lineage_graph.api.graphql.authz import authz
 from lineage_graph.api.graphql.nodes import CtxInfo
 from lineage_graph.graph.readonly import CypherError, WriteRefusedError
 from lineage_graph.services.reports import AuditError, AuditErrorCode, AuditService
@@ -76,13 +77,17 @@ def _error(exc: AuditError) -> GraphQLError:
 
 @strawberry.type
 class AuditQuery:
-    @strawberry.field(description="The named audits of cypher/audits/: question, parameters, columns.")
+    @strawberry.field(
+        description="The named audits of cypher/audits/: question, parameters, columns.",
+        metadata=authz("audit", catalog_wide=True),
+    )
     def audits(self, info: CtxInfo) -> list[AuditDefinition]:
         return [AuditDefinition.of(a) for a in AuditService(info.context.runtime.graph).audits()]
 
     @strawberry.field(
         description="Run one named audit read-only. `params` is an object of parameter values "
-        '({"asOf": "2026-11-26"}); parameters left out take their defaults.'
+        '({"asOf": "2026-11-26"}); parameters left out take their defaults.',
+        metadata=authz("audit", catalog_wide=True),
     )
     async def audit(self, info: CtxInfo, name: str, params: JSON | None = None) -> AuditRows:
         values: Any = params if params is not None else {}

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import strawberry
 
 from lineage_graph import domain
+from lineage_graph.api.graphql.authz import authz
 from lineage_graph.api.graphql.enums import Outcome
 from lineage_graph.api.graphql.errors import (
     PolicyFinding,
@@ -304,52 +305,81 @@ def _deployment(value: DeployInput) -> domain.DeploymentInput:
 
 @strawberry.type
 class CatalogMutation:
-    @strawberry.mutation(description="Register or update a data source (idempotent on its OpenLineage name).")
+    @strawberry.mutation(
+        description="Register or update a data source (idempotent on its OpenLineage name).",
+        metadata=authz(kind=Kind.SOURCE),
+    )
     async def register_data_source(self, info: CtxInfo, input: DataSourceInput) -> WriteResult:
         return await _write_one(info, info.context.catalog.register_data_sources, _data_source, input)
 
-    @strawberry.mutation(description=f"Register up to {MAX_BATCH} data sources in one transaction.")
+    @strawberry.mutation(
+        description=f"Register up to {MAX_BATCH} data sources in one transaction.",
+        metadata=authz(kind=Kind.SOURCE),
+    )
     async def register_data_sources(self, info: CtxInfo, inputs: list[DataSourceInput]) -> BatchWriteResult:
         return await _write_many(info, info.context.catalog.register_data_sources, _data_source, inputs)
 
-    @strawberry.mutation(description="Register an immutable snapshot of a data source.")
+    @strawberry.mutation(
+        description="Register an immutable snapshot of a data source.", metadata=authz(kind=Kind.SNAPSHOT)
+    )
     async def register_dataset_snapshot(self, info: CtxInfo, input: DatasetSnapshotInput) -> WriteResult:
         return await _write_one(info, info.context.catalog.register_dataset_snapshots, _snapshot, input)
 
-    @strawberry.mutation(description=f"Register up to {MAX_BATCH} dataset snapshots in one transaction.")
+    @strawberry.mutation(
+        description=f"Register up to {MAX_BATCH} dataset snapshots in one transaction.",
+        metadata=authz(kind=Kind.SNAPSHOT),
+    )
     async def register_dataset_snapshots(
         self, info: CtxInfo, inputs: list[DatasetSnapshotInput]
     ) -> BatchWriteResult:
         return await _write_many(info, info.context.catalog.register_dataset_snapshots, _snapshot, inputs)
 
-    @strawberry.mutation(description="Register or update a transform and what it reads and writes.")
+    @strawberry.mutation(
+        description="Register or update a transform and what it reads and writes.",
+        metadata=authz(kind=Kind.TRANSFORM),
+    )
     async def register_transform(self, info: CtxInfo, input: TransformInput) -> WriteResult:
         return await _write_one(info, info.context.catalog.register_transforms, _transform, input)
 
-    @strawberry.mutation(description=f"Register up to {MAX_BATCH} transforms in one transaction.")
+    @strawberry.mutation(
+        description=f"Register up to {MAX_BATCH} transforms in one transaction.",
+        metadata=authz(kind=Kind.TRANSFORM),
+    )
     async def register_transforms(self, info: CtxInfo, inputs: list[TransformInput]) -> BatchWriteResult:
         return await _write_many(info, info.context.catalog.register_transforms, _transform, inputs)
 
-    @strawberry.mutation(description="Record (or update the state of) a run of a registered transform.")
+    @strawberry.mutation(
+        description="Record (or update the state of) a run of a registered transform.",
+        metadata=authz(kind=Kind.TRANSFORM_RUN),
+    )
     async def record_transform_run(self, info: CtxInfo, input: TransformRunInput) -> WriteResult:
         return await _write_one(info, info.context.catalog.record_transform_runs, _run, input)
 
-    @strawberry.mutation(description=f"Record up to {MAX_BATCH} transform runs in one transaction.")
+    @strawberry.mutation(
+        description=f"Record up to {MAX_BATCH} transform runs in one transaction.",
+        metadata=authz(kind=Kind.TRANSFORM_RUN),
+    )
     async def record_transform_runs(self, info: CtxInfo, inputs: list[TransformRunInput]) -> BatchWriteResult:
         return await _write_many(info, info.context.catalog.record_transform_runs, _run, inputs)
 
-    @strawberry.mutation(description="Register or update a feature set.")
+    @strawberry.mutation(
+        description="Register or update a feature set.", metadata=authz(kind=Kind.FEATURE_SET)
+    )
     async def register_feature_set(self, info: CtxInfo, input: FeatureSetInput) -> WriteResult:
         return await _write_one(info, info.context.catalog.register_feature_sets, _feature_set, input)
 
-    @strawberry.mutation(description=f"Register up to {MAX_BATCH} feature sets in one transaction.")
+    @strawberry.mutation(
+        description=f"Register up to {MAX_BATCH} feature sets in one transaction.",
+        metadata=authz(kind=Kind.FEATURE_SET),
+    )
     async def register_feature_sets(self, info: CtxInfo, inputs: list[FeatureSetInput]) -> BatchWriteResult:
         return await _write_many(info, info.context.catalog.register_feature_sets, _feature_set, inputs)
 
     @strawberry.mutation(
         description="Publish an immutable feature-set version. The contract must match the schema "
         "change from the previous version (removed feature or dtype change: major; added: minor; "
-        "documentation: patch); re-sending the identical version is a no-op."
+        "documentation: patch); re-sending the identical version is a no-op.",
+        metadata=authz(kind=Kind.FEATURE_SET_VERSION),
     )
     async def publish_feature_set_version(
         self, info: CtxInfo, input: FeatureSetVersionInput
@@ -371,18 +401,21 @@ class CatalogMutation:
 
         return await _attempt(work)
 
-    @strawberry.mutation(description="Register or update a model.")
+    @strawberry.mutation(description="Register or update a model.", metadata=authz(kind=Kind.MODEL))
     async def register_model(self, info: CtxInfo, input: ModelInput) -> WriteResult:
         return await _write_one(info, info.context.catalog.register_models, _model, input)
 
-    @strawberry.mutation(description=f"Register up to {MAX_BATCH} models in one transaction.")
+    @strawberry.mutation(
+        description=f"Register up to {MAX_BATCH} models in one transaction.", metadata=authz(kind=Kind.MODEL)
+    )
     async def register_models(self, info: CtxInfo, inputs: list[ModelInput]) -> BatchWriteResult:
         return await _write_many(info, info.context.catalog.register_models, _model, inputs)
 
     @strawberry.mutation(
         description="Register an immutable model version: each input bound to one exact feature "
         "(missing features and dtype mismatches are refused), optionally with the training run "
-        "that produced it (`run`) and the snapshots that run read."
+        "that produced it (`run`) and the snapshots that run read.",
+        metadata=authz(kind=Kind.MODEL_VERSION),
     )
     async def register_model_version(
         self, info: CtxInfo, input: ModelVersionInput, run: TrainingRunInput | None = None
@@ -404,7 +437,10 @@ class CatalogMutation:
 
         return await _attempt(work)
 
-    @strawberry.mutation(description="Record an (immutable) evaluation of a model version.")
+    @strawberry.mutation(
+        description="Record an (immutable) evaluation of a model version.",
+        metadata=authz(kind=Kind.EVALUATION),
+    )
     async def record_evaluation(self, info: CtxInfo, input: EvaluationInput) -> WriteResult:
         async def work() -> Written:
             evaluation = to_domain(domain.EvaluationInput, input)
@@ -416,7 +452,8 @@ class CatalogMutation:
 
     @strawberry.mutation(
         description="Serve a model version in an environment. The serving path's feature-set "
-        "versions must serve every input the model was trained on, with the same dtypes."
+        "versions must serve every input the model was trained on, with the same dtypes.",
+        metadata=authz("deploy", kind=Kind.DEPLOYMENT),
     )
     async def deploy(self, info: CtxInfo, input: DeployInput) -> DeployResult:
         async def work() -> Deployed:
@@ -428,7 +465,8 @@ class CatalogMutation:
     @strawberry.mutation(
         description="Promote a deployment to the next environment (dev → staging → prod) as a LIVE "
         "deployment of the same model version, on the same serving path unless `servesFrom` names "
-        "other feature-set versions (e.g. the ones materialised in the next environment's store)."
+        "other feature-set versions (e.g. the ones materialised in the next environment's store).",
+        metadata=authz("promote"),
     )
     async def promote(
         self,
@@ -445,7 +483,9 @@ class CatalogMutation:
 
         return await _attempt(work)
 
-    @strawberry.mutation(description="Stop a deployment (status STOPPED, retiredAt set).")
+    @strawberry.mutation(
+        description="Stop a deployment (status STOPPED, retiredAt set).", metadata=authz("deploy")
+    )
     async def retire_deployment(self, info: CtxInfo, deployment: str) -> DeployResult:
         async def work() -> Deployed:
             return _deployed(
@@ -456,7 +496,8 @@ class CatalogMutation:
 
     @strawberry.mutation(
         description="Deprecate a feature-set or model version: status DEPRECATED, an optional sunset "
-        "date and replacement (REPLACED_BY)."
+        "date and replacement (REPLACED_BY).",
+        metadata=authz("deprecate"),
     )
     async def deprecate(
         self,
@@ -473,7 +514,10 @@ class CatalogMutation:
 
         return await _attempt(work)
 
-    @strawberry.mutation(description="Make a team or principal (created if missing) the owner of an entity.")
+    @strawberry.mutation(
+        description="Make a team or principal (created if missing) the owner of an entity.",
+        metadata=authz("admin"),
+    )
     async def set_owner(self, info: CtxInfo, uid: str, owner: str) -> WriteResult:
         async def work() -> Written:
             return _written(await info.context.catalog.set_owner(uid, owner, actor=info.context.actor))
@@ -483,7 +527,8 @@ class CatalogMutation:
     @strawberry.mutation(
         description="Approve a model version, feature-set version or deployment. The reviewer is "
         "the authenticated caller (who needs the approve role in the subject's namespace); nobody "
-        "approves what they created (SELF_APPROVAL)."
+        "approves what they created (SELF_APPROVAL).",
+        metadata=authz("approve"),
     )
     async def approve(
         self,

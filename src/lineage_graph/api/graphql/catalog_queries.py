@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import strawberry
 from graphql import GraphQLError
 
+from lineage_graph.api.graphql.authz import authz, by_name
 from lineage_graph.api.graphql.nodes import (
     AuditEvent,
     CtxInfo,
@@ -143,13 +144,19 @@ class CatalogQuery:
             ),
         )
 
-    @strawberry.field(description="A data source by its OpenLineage dataset namespace and name.")
+    @strawberry.field(
+        description="A data source by its OpenLineage dataset namespace and name.",
+        metadata=authz(locate=by_name(dataset_uid)),
+    )
     async def data_source(self, info: CtxInfo, namespace: str, name: str) -> DataSource | None:
         uid = checked(lambda: dataset_uid(namespace, name).format())
         node = _typed(await info.context.loaders.node.load(uid), Kind.SOURCE)
         return node if isinstance(node, DataSource) else None
 
-    @strawberry.field(description="A transform by its OpenLineage job namespace and name.")
+    @strawberry.field(
+        description="A transform by its OpenLineage job namespace and name.",
+        metadata=authz(locate=by_name(job_uid)),
+    )
     async def transform(self, info: CtxInfo, namespace: str, name: str) -> Transform | None:
         uid = checked(lambda: job_uid(namespace, name).format())
         node = _typed(await info.context.loaders.node.load(uid), Kind.TRANSFORM)
@@ -193,7 +200,9 @@ class CatalogQuery:
             events=[AuditEvent.from_record(e) for e in found.events],
         )
 
-    @strawberry.field(description="Audit events, newest first; only those about `uid` when given.")
+    @strawberry.field(
+        description="Audit events, newest first; only those about `uid` when given.", metadata=authz("audit")
+    )
     async def audit_log(
         self, info: CtxInfo, uid: str | None = None, first: int = DEFAULT_PAGE, after: str | None = None
     ) -> AuditConnection:
