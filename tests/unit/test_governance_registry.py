@@ -111,7 +111,8 @@ class FakeGovernor:
 
 @strawberry.type
 class Query:
-    @strawberry.field(metadata=authz("audit", catalog_wide=True))
+    @authz("audit", catalog_wide=True)
+    @strawberry.field
     def everything(self, uid: str) -> str:
         return uid
 
@@ -122,7 +123,8 @@ class Query:
 
 @strawberry.type
 class Mutation:
-    @strawberry.mutation(metadata=authz("promote", kind=Kind.MODEL))
+    @authz("promote", kind=Kind.MODEL)
+    @strawberry.mutation
     def throwaway(self, input: strawberry.scalars.JSON) -> str:
         return "done"
 

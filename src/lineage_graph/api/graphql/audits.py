@@ -77,17 +77,15 @@ def _error(exc: AuditError) -> GraphQLError:
 
 @strawberry.type
 class AuditQuery:
-    @strawberry.field(
-        description="The named audits of cypher/audits/: question, parameters, columns.",
-        metadata=authz("audit", catalog_wide=True),
-    )
+    @authz("audit", catalog_wide=True)
+    @strawberry.field(description="The named audits of cypher/audits/: question, parameters, columns.")
     def audits(self, info: CtxInfo) -> list[AuditDefinition]:
         return [AuditDefinition.of(a) for a in AuditService(info.context.runtime.graph).audits()]
 
+    @authz("audit", catalog_wide=True)
     @strawberry.field(
         description="Run one named audit read-only. `params` is an object of parameter values "
-        '({"asOf": "2026-11-26"}); parameters left out take their defaults.',
-        metadata=authz("audit", catalog_wide=True),
+        '({"asOf": "2026-11-26"}); parameters left out take their defaults.'
     )
     async def audit(self, info: CtxInfo, name: str, params: JSON | None = None) -> AuditRows:
         values: Any = params if params is not None else {}

@@ -1,7 +1,7 @@
 """Authorisation declared on each root field, and the resources a field's arguments name.
 
-A root field declares what it needs as metadata of its strawberry field (not printed in the
-SDL): ``@strawberry.mutation(description=..., metadata=authz("deploy", kind=Kind.DEPLOYMENT))``.
+A root field declares what it needs in the metadata of its strawberry field (not printed in
+the SDL) with the `authz` decorator above it: ``@authz("deploy", kind=Kind.DEPLOYMENT)``.
 Undeclared fields need ``write`` (mutations) or ``read`` (queries) on the namespace of their
 uid argument. `Access` says:
 
@@ -20,7 +20,10 @@ first; arguments too malformed to name one make the field catalog-wide.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
+
+from strawberry.types.field import StrawberryField
 
 from lineage_graph.domain import (
     DeploymentMode,
@@ -102,9 +105,18 @@ def authz(
     kind: Kind | None = None,
     catalog_wide: bool = False,
     locate: Callable[[Mapping[str, Any]], list[Resource]] | None = None,
-) -> dict[str, Access]:
-    """The ``metadata`` of a root field declaring its `Access`."""
-    return {METADATA_KEY: Access(action, kind, catalog_wide, locate)}
+) -> Callable[[StrawberryField], StrawberryField]:
+    """Declare a root field's `Access` in its metadata; put it above ``@strawberry.field``."""
+    access = Access(action, kind, catalog_wide, locate)
+
+    def declare(field: StrawberryField) -> StrawberryField:
+        if not isinstance(field, StrawberryField):
+            msg = "@authz goes above @strawberry.field or @strawberry.mutation"
+            raise TypeError(msg)
+        field.metadata = MappingProxyType({**field.metadata, METADATA_KEY: access})
+        return field
+
+    return declare
 
 
 def access_of(metadata: Mapping[Any, Any] | None) -> Access:

@@ -305,81 +305,63 @@ def _deployment(value: DeployInput) -> domain.DeploymentInput:
 
 @strawberry.type
 class CatalogMutation:
-    @strawberry.mutation(
-        description="Register or update a data source (idempotent on its OpenLineage name).",
-        metadata=authz(kind=Kind.SOURCE),
-    )
+    @authz(kind=Kind.SOURCE)
+    @strawberry.mutation(description="Register or update a data source (idempotent on its OpenLineage name).")
     async def register_data_source(self, info: CtxInfo, input: DataSourceInput) -> WriteResult:
         return await _write_one(info, info.context.catalog.register_data_sources, _data_source, input)
 
-    @strawberry.mutation(
-        description=f"Register up to {MAX_BATCH} data sources in one transaction.",
-        metadata=authz(kind=Kind.SOURCE),
-    )
+    @authz(kind=Kind.SOURCE)
+    @strawberry.mutation(description=f"Register up to {MAX_BATCH} data sources in one transaction.")
     async def register_data_sources(self, info: CtxInfo, inputs: list[DataSourceInput]) -> BatchWriteResult:
         return await _write_many(info, info.context.catalog.register_data_sources, _data_source, inputs)
 
-    @strawberry.mutation(
-        description="Register an immutable snapshot of a data source.", metadata=authz(kind=Kind.SNAPSHOT)
-    )
+    @authz(kind=Kind.SNAPSHOT)
+    @strawberry.mutation(description="Register an immutable snapshot of a data source.")
     async def register_dataset_snapshot(self, info: CtxInfo, input: DatasetSnapshotInput) -> WriteResult:
         return await _write_one(info, info.context.catalog.register_dataset_snapshots, _snapshot, input)
 
-    @strawberry.mutation(
-        description=f"Register up to {MAX_BATCH} dataset snapshots in one transaction.",
-        metadata=authz(kind=Kind.SNAPSHOT),
-    )
+    @authz(kind=Kind.SNAPSHOT)
+    @strawberry.mutation(description=f"Register up to {MAX_BATCH} dataset snapshots in one transaction.")
     async def register_dataset_snapshots(
         self, info: CtxInfo, inputs: list[DatasetSnapshotInput]
     ) -> BatchWriteResult:
         return await _write_many(info, info.context.catalog.register_dataset_snapshots, _snapshot, inputs)
 
-    @strawberry.mutation(
-        description="Register or update a transform and what it reads and writes.",
-        metadata=authz(kind=Kind.TRANSFORM),
-    )
+    @authz(kind=Kind.TRANSFORM)
+    @strawberry.mutation(description="Register or update a transform and what it reads and writes.")
     async def register_transform(self, info: CtxInfo, input: TransformInput) -> WriteResult:
         return await _write_one(info, info.context.catalog.register_transforms, _transform, input)
 
-    @strawberry.mutation(
-        description=f"Register up to {MAX_BATCH} transforms in one transaction.",
-        metadata=authz(kind=Kind.TRANSFORM),
-    )
+    @authz(kind=Kind.TRANSFORM)
+    @strawberry.mutation(description=f"Register up to {MAX_BATCH} transforms in one transaction.")
     async def register_transforms(self, info: CtxInfo, inputs: list[TransformInput]) -> BatchWriteResult:
         return await _write_many(info, info.context.catalog.register_transforms, _transform, inputs)
 
-    @strawberry.mutation(
-        description="Record (or update the state of) a run of a registered transform.",
-        metadata=authz(kind=Kind.TRANSFORM_RUN),
-    )
+    @authz(kind=Kind.TRANSFORM_RUN)
+    @strawberry.mutation(description="Record (or update the state of) a run of a registered transform.")
     async def record_transform_run(self, info: CtxInfo, input: TransformRunInput) -> WriteResult:
         return await _write_one(info, info.context.catalog.record_transform_runs, _run, input)
 
-    @strawberry.mutation(
-        description=f"Record up to {MAX_BATCH} transform runs in one transaction.",
-        metadata=authz(kind=Kind.TRANSFORM_RUN),
-    )
+    @authz(kind=Kind.TRANSFORM_RUN)
+    @strawberry.mutation(description=f"Record up to {MAX_BATCH} transform runs in one transaction.")
     async def record_transform_runs(self, info: CtxInfo, inputs: list[TransformRunInput]) -> BatchWriteResult:
         return await _write_many(info, info.context.catalog.record_transform_runs, _run, inputs)
 
-    @strawberry.mutation(
-        description="Register or update a feature set.", metadata=authz(kind=Kind.FEATURE_SET)
-    )
+    @authz(kind=Kind.FEATURE_SET)
+    @strawberry.mutation(description="Register or update a feature set.")
     async def register_feature_set(self, info: CtxInfo, input: FeatureSetInput) -> WriteResult:
         return await _write_one(info, info.context.catalog.register_feature_sets, _feature_set, input)
 
-    @strawberry.mutation(
-        description=f"Register up to {MAX_BATCH} feature sets in one transaction.",
-        metadata=authz(kind=Kind.FEATURE_SET),
-    )
+    @authz(kind=Kind.FEATURE_SET)
+    @strawberry.mutation(description=f"Register up to {MAX_BATCH} feature sets in one transaction.")
     async def register_feature_sets(self, info: CtxInfo, inputs: list[FeatureSetInput]) -> BatchWriteResult:
         return await _write_many(info, info.context.catalog.register_feature_sets, _feature_set, inputs)
 
+    @authz(kind=Kind.FEATURE_SET_VERSION)
     @strawberry.mutation(
         description="Publish an immutable feature-set version. The contract must match the schema "
         "change from the previous version (removed feature or dtype change: major; added: minor; "
-        "documentation: patch); re-sending the identical version is a no-op.",
-        metadata=authz(kind=Kind.FEATURE_SET_VERSION),
+        "documentation: patch); re-sending the identical version is a no-op."
     )
     async def publish_feature_set_version(
         self, info: CtxInfo, input: FeatureSetVersionInput
@@ -401,21 +383,21 @@ class CatalogMutation:
 
         return await _attempt(work)
 
-    @strawberry.mutation(description="Register or update a model.", metadata=authz(kind=Kind.MODEL))
+    @authz(kind=Kind.MODEL)
+    @strawberry.mutation(description="Register or update a model.")
     async def register_model(self, info: CtxInfo, input: ModelInput) -> WriteResult:
         return await _write_one(info, info.context.catalog.register_models, _model, input)
 
-    @strawberry.mutation(
-        description=f"Register up to {MAX_BATCH} models in one transaction.", metadata=authz(kind=Kind.MODEL)
-    )
+    @authz(kind=Kind.MODEL)
+    @strawberry.mutation(description=f"Register up to {MAX_BATCH} models in one transaction.")
     async def register_models(self, info: CtxInfo, inputs: list[ModelInput]) -> BatchWriteResult:
         return await _write_many(info, info.context.catalog.register_models, _model, inputs)
 
+    @authz(kind=Kind.MODEL_VERSION)
     @strawberry.mutation(
         description="Register an immutable model version: each input bound to one exact feature "
         "(missing features and dtype mismatches are refused), optionally with the training run "
-        "that produced it (`run`) and the snapshots that run read.",
-        metadata=authz(kind=Kind.MODEL_VERSION),
+        "that produced it (`run`) and the snapshots that run read."
     )
     async def register_model_version(
         self, info: CtxInfo, input: ModelVersionInput, run: TrainingRunInput | None = None
@@ -437,10 +419,8 @@ class CatalogMutation:
 
         return await _attempt(work)
 
-    @strawberry.mutation(
-        description="Record an (immutable) evaluation of a model version.",
-        metadata=authz(kind=Kind.EVALUATION),
-    )
+    @authz(kind=Kind.EVALUATION)
+    @strawberry.mutation(description="Record an (immutable) evaluation of a model version.")
     async def record_evaluation(self, info: CtxInfo, input: EvaluationInput) -> WriteResult:
         async def work() -> Written:
             evaluation = to_domain(domain.EvaluationInput, input)
@@ -450,10 +430,10 @@ class CatalogMutation:
 
         return await _attempt(work)
 
+    @authz("deploy", kind=Kind.DEPLOYMENT)
     @strawberry.mutation(
         description="Serve a model version in an environment. The serving path's feature-set "
-        "versions must serve every input the model was trained on, with the same dtypes.",
-        metadata=authz("deploy", kind=Kind.DEPLOYMENT),
+        "versions must serve every input the model was trained on, with the same dtypes."
     )
     async def deploy(self, info: CtxInfo, input: DeployInput) -> DeployResult:
         async def work() -> Deployed:
@@ -462,11 +442,11 @@ class CatalogMutation:
 
         return await _attempt(work)
 
+    @authz("promote")
     @strawberry.mutation(
         description="Promote a deployment to the next environment (dev → staging → prod) as a LIVE "
         "deployment of the same model version, on the same serving path unless `servesFrom` names "
-        "other feature-set versions (e.g. the ones materialised in the next environment's store).",
-        metadata=authz("promote"),
+        "other feature-set versions (e.g. the ones materialised in the next environment's store)."
     )
     async def promote(
         self,
@@ -483,9 +463,8 @@ class CatalogMutation:
 
         return await _attempt(work)
 
-    @strawberry.mutation(
-        description="Stop a deployment (status STOPPED, retiredAt set).", metadata=authz("deploy")
-    )
+    @authz("deploy")
+    @strawberry.mutation(description="Stop a deployment (status STOPPED, retiredAt set).")
     async def retire_deployment(self, info: CtxInfo, deployment: str) -> DeployResult:
         async def work() -> Deployed:
             return _deployed(
@@ -494,10 +473,10 @@ class CatalogMutation:
 
         return await _attempt(work)
 
+    @authz("deprecate")
     @strawberry.mutation(
         description="Deprecate a feature-set or model version: status DEPRECATED, an optional sunset "
-        "date and replacement (REPLACED_BY).",
-        metadata=authz("deprecate"),
+        "date and replacement (REPLACED_BY)."
     )
     async def deprecate(
         self,
@@ -514,21 +493,19 @@ class CatalogMutation:
 
         return await _attempt(work)
 
-    @strawberry.mutation(
-        description="Make a team or principal (created if missing) the owner of an entity.",
-        metadata=authz("admin"),
-    )
+    @authz("admin")
+    @strawberry.mutation(description="Make a team or principal (created if missing) the owner of an entity.")
     async def set_owner(self, info: CtxInfo, uid: str, owner: str) -> WriteResult:
         async def work() -> Written:
             return _written(await info.context.catalog.set_owner(uid, owner, actor=info.context.actor))
 
         return await _attempt(work)
 
+    @authz("approve")
     @strawberry.mutation(
         description="Approve a model version, feature-set version or deployment. The reviewer is "
         "the authenticated caller (who needs the approve role in the subject's namespace); nobody "
-        "approves what they created (SELF_APPROVAL).",
-        metadata=authz("approve"),
+        "approves what they created (SELF_APPROVAL)."
     )
     async def approve(
         self,

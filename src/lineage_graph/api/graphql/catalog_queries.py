@@ -144,19 +144,15 @@ class CatalogQuery:
             ),
         )
 
-    @strawberry.field(
-        description="A data source by its OpenLineage dataset namespace and name.",
-        metadata=authz(locate=by_name(dataset_uid)),
-    )
+    @authz(locate=by_name(dataset_uid))
+    @strawberry.field(description="A data source by its OpenLineage dataset namespace and name.")
     async def data_source(self, info: CtxInfo, namespace: str, name: str) -> DataSource | None:
         uid = checked(lambda: dataset_uid(namespace, name).format())
         node = _typed(await info.context.loaders.node.load(uid), Kind.SOURCE)
         return node if isinstance(node, DataSource) else None
 
-    @strawberry.field(
-        description="A transform by its OpenLineage job namespace and name.",
-        metadata=authz(locate=by_name(job_uid)),
-    )
+    @authz(locate=by_name(job_uid))
+    @strawberry.field(description="A transform by its OpenLineage job namespace and name.")
     async def transform(self, info: CtxInfo, namespace: str, name: str) -> Transform | None:
         uid = checked(lambda: job_uid(namespace, name).format())
         node = _typed(await info.context.loaders.node.load(uid), Kind.TRANSFORM)
@@ -200,9 +196,8 @@ class CatalogQuery:
             events=[AuditEvent.from_record(e) for e in found.events],
         )
 
-    @strawberry.field(
-        description="Audit events, newest first; only those about `uid` when given.", metadata=authz("audit")
-    )
+    @authz("audit")
+    @strawberry.field(description="Audit events, newest first; only those about `uid` when given.")
     async def audit_log(
         self, info: CtxInfo, uid: str | None = None, first: int = DEFAULT_PAGE, after: str | None = None
     ) -> AuditConnection:

@@ -140,12 +140,12 @@ def packages(names: list[str] | None) -> list[Package] | None:
 
 @strawberry.type
 class GovernanceQuery:
+    @authz(locate=by_scope)
     @strawberry.field(
         description="Violations and warnings of the governance policies across the catalog, or below "
         "a scope: a namespace (risk) or a uid prefix (model:risk/credit_default). `policies` limits the "
         "packages (authz, retention, deprecation, schema, lineage, promotion, targets). Subjects are "
-        "judged in batches, never one OPA call per entity.",
-        metadata=authz(locate=by_scope),
+        "judged in batches, never one OPA call per entity."
     )
     async def compliance(
         self, info: CtxInfo, scope: str | None = None, policies: list[str] | None = None
@@ -160,9 +160,8 @@ class GovernanceQuery:
             raise GraphQLError(str(exc), extensions={"code": PolicyEngineUnavailableError.code}) from exc
         return ComplianceReport.of(report)
 
-    @strawberry.field(
-        description="The policy decisions recorded about an entity, newest first.", metadata=authz("audit")
-    )
+    @authz("audit")
+    @strawberry.field(description="The policy decisions recorded about an entity, newest first.")
     async def decisions(
         self, info: CtxInfo, uid: str, first: int = DEFAULT_PAGE
     ) -> list[PolicyDecisionRecord]:
