@@ -1,9 +1,8 @@
 """The names of the demo's story: its namespaces and actors, and the cases planted in it.
 
-The demo catalog (`demo.data`, sent by `demo.builder`) is written by a trusted loader (no
-policy gates), so the demo keeps the governance problems a real
-catalog accumulates; a full compliance scan (`lineage-graph policies scan`) finds at least one
-violation of every package:
+The demo catalog (`demo.data`, sent by `demo.builder`) is written by a trusted loader (no policy
+gates), so the demo keeps the governance problems a real catalog accumulates; a full compliance
+scan (`lineage-graph policies scan`) finds at least one violation of every package:
 
 - authz: the approvals of alice and carol are backed by no approve grant (no tokens file, or
   one that does not grant them approve in risk and fraud);
@@ -28,7 +27,7 @@ checked by tests/integration/test_audits.py) when run at `STORY_DAY`:
 - ``training_serving_skew``: `SKEWED_DEPLOYMENT`, credit_default@3 in dev trained on
   repayment_behaviour@2 and served from @1 (a patch that changed what the feature counts);
 - ``policy_decisions``: `DENIED_REQUEST`, dave's refused deploy (planted only when `load` is
-  given a `Governor`: a decision is OPA's, never written by hand; the request is `DENIED_STEP`);
+  given a `Governor`: a decision is OPA's, never written by hand; the request is `data.DENIED_STEP`);
 - ``high_risk_promotions_lacking_approvals``: `UNDER_APPROVED_PROMOTIONS`;
 - ``features_never_consumed``: `UNCONSUMED_FEATURE`;
 - ``version_history``: `HISTORY_SUBJECT`; ``entity_changes``: `CHANGES_SUBJECT`.
