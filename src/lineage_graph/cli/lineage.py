@@ -21,8 +21,10 @@ from lineage_graph.services.lineage.walks import MAX_DEPTH, Direction, Lineage, 
 from lineage_graph.settings import Settings
 
 if TYPE_CHECKING:
-    from collections.abc import Coroutine
-    from typing import Any, TypeVar
+    from collections.abc import Awaitable, Callable
+    from typing import TypeVar
+
+    from lineage_graph.graph import Graph
 
     T = TypeVar("T")
 
@@ -128,11 +130,19 @@ def _parse_time(value: str | None) -> datetime | None:
     return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
 
-def _run(work: Coroutine[Any, Any, T]) -> T:
+def _print(read: Callable[[Graph], Awaitable[T]], tree: Callable[[T], Tree]) -> None:
+    """Read from the configured graph, then print the answer as a tree."""
+    settings = Settings()
+
+    async def go() -> T:
+        async with connected_graph(settings) as graph:
+            return await read(graph)
+
     try:
-        return run(work)
+        answer = run(go())
     except DomainError as e:
         raise fail(e.message) from e
+    typer.echo(render(tree(answer)).rstrip("\n"))
 
 
 def lineage_command(
@@ -147,14 +157,8 @@ def lineage_command(
     ] = None,
 ) -> None:
     """Print the lineage of a node as a tree: what it depends on, what depends on it, or both."""
-    settings = Settings()
     when = _parse_time(as_of)
-
-    async def go() -> Lineage:
-        async with connected_graph(settings) as graph:
-            return await LineageService(graph).lineage(uid, direction, depth, kind, when)
-
-    typer.echo(render(lineage_tree(_run(go()))).rstrip("\n"))
+    _print(lambda graph: LineageService(graph).lineage(uid, direction, depth, kind, when), lineage_tree)
 
 
 def impact_command(
@@ -165,11 +169,5 @@ def impact_command(
     ] = None,
 ) -> None:
     """Print what a change to a node affects: versions, deployments by environment, owners."""
-    settings = Settings()
     when = _parse_time(as_of)
-
-    async def go() -> Impact:
-        async with connected_graph(settings) as graph:
-            return await ImpactService(graph).impact(uid, depth, when)
-
-    typer.echo(render(impact_tree(_run(go()))).rstrip("\n"))
+    _print(lambda graph: ImpactService(graph).impact(uid, depth, when), impact_tree)

@@ -9,7 +9,10 @@ import signal
 import socket
 import subprocess
 import time
-from typing import TYPE_CHECKING
+import urllib.error
+import urllib.request
+from abc import ABC, abstractmethod
+from typing import TYPE_CHECKING, ClassVar, Self
 
 from lineage_graph.devstack.errors import ProvisionError
 
@@ -122,3 +125,32 @@ def tail(path: Path, lines: int = 20) -> str:
     if not path.exists():
         return "(no log)"
     return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def http_ok(url: str) -> bool:
+    """Whether `url` answers 200 now (a server's readiness probe)."""
+    try:
+        with urllib.request.urlopen(url, timeout=1) as response:  # noqa: S310
+            return bool(response.status == 200)
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+class Server(ABC):
+    """A server child process: `start` it (or use it as a context manager), `stop` it."""
+
+    process: subprocess.Popen[bytes] | None
+    stop_timeout: ClassVar[float]
+    """Seconds `stop` waits for the process to exit after SIGTERM before killing it."""
+
+    @abstractmethod
+    def start(self) -> Self: ...
+
+    def stop(self) -> None:
+        stop(self.process, timeout=self.stop_timeout)
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

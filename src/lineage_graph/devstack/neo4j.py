@@ -8,10 +8,8 @@ pom that depends on ``org.neo4j.app:neo4j-server`` yields the server's classpath
 from __future__ import annotations
 
 import os
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar, Self
 
 from lineage_graph.devstack import _process
 from lineage_graph.devstack.errors import ServerStartError
@@ -62,10 +60,7 @@ JVM_FLAGS = (
 class Neo4jDistribution:
     lib: Path
     shell_lib: Path
-
-    def cypher_shell_command(self) -> list[str]:
-        java = _process.require_tool("java")
-        return [java, "-cp", f"{self.shell_lib}/*", "org.neo4j.shell.Main"]
+    """cypher-shell's jars, for people (docs/configuration.md); the platform never runs it."""
 
 
 def _fetch(artifacts: tuple[tuple[str, str, str], ...], name: str, target: Path) -> None:
@@ -104,7 +99,7 @@ def provision_neo4j() -> Neo4jDistribution:
 
 
 @dataclass
-class Neo4jServer:
+class Neo4jServer(_process.Server):
     """One Neo4j server process; data lives in ``home``. Use as a context manager."""
 
     home: Path
@@ -114,6 +109,7 @@ class Neo4jServer:
     heap: str = field(default_factory=lambda: os.environ.get("LINEAGE_GRAPH_NEO4J_HEAP", "1g"))
     pagecache: str = field(default_factory=lambda: os.environ.get("LINEAGE_GRAPH_NEO4J_PAGECACHE", "512m"))
     process: subprocess.Popen[bytes] | None = None
+    stop_timeout: ClassVar[float] = 60.0
 
     @property
     def bolt_url(self) -> str:
@@ -153,7 +149,7 @@ class Neo4jServer:
         (conf / "neo4j.conf").write_text("".join(f"{k}={v}\n" for k, v in settings.items()))
         return conf
 
-    def start(self, timeout: float = 120.0) -> Neo4jServer:
+    def start(self, timeout: float = 120.0) -> Self:
         if _process.port_open(self.host, self.bolt_port):
             msg = f"Neo4j: port {self.bolt_port} on {self.host} is already in use"
             raise ServerStartError(msg)
@@ -174,7 +170,7 @@ class Neo4jServer:
         self.process = _process.spawn(args, self.log_path)
         process = self.process
         ready = _process.wait_until(
-            self._answers,
+            lambda: _process.http_ok(self.http_url),
             process,
             timeout,
             on_exit=lambda: (
@@ -187,19 +183,3 @@ class Neo4jServer:
             msg = f"Neo4j did not answer on {self.http_url} within {timeout:.0f}s; see {self.log_path}"
             raise ServerStartError(msg)
         return self
-
-    def _answers(self) -> bool:
-        try:
-            with urllib.request.urlopen(self.http_url, timeout=1) as response:  # noqa: S310
-                return bool(response.status == 200)
-        except (urllib.error.URLError, OSError):
-            return False
-
-    def stop(self) -> None:
-        _process.stop(self.process, timeout=60)
-
-    def __enter__(self) -> Neo4jServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()

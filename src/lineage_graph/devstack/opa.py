@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, ClassVar, Final, Self
 
 from lineage_graph.devstack import _process
 from lineage_graph.devstack.errors import ProvisionError, ServerStartError
@@ -88,7 +86,7 @@ def provision_regal() -> Path:
 
 
 @dataclass
-class OpaServer:
+class OpaServer(_process.Server):
     """One ``opa run --server`` process on loopback. Use as a context manager."""
 
     port: int = 8181
@@ -99,12 +97,13 @@ class OpaServer:
         default_factory=lambda: os.environ.get("LINEAGE_GRAPH_OPA_GOMEMLIMIT", DEFAULT_OPA_GOMEMLIMIT)
     )
     process: subprocess.Popen[bytes] | None = None
+    stop_timeout: ClassVar[float] = 10.0
 
     @property
     def url(self) -> str:
         return f"http://{self.host}:{self.port}"
 
-    def start(self, timeout: float = 30.0) -> OpaServer:
+    def start(self, timeout: float = 30.0) -> Self:
         if _process.port_open(self.host, self.port):
             msg = f"OPA: port {self.port} on {self.host} is already in use"
             raise ServerStartError(msg)
@@ -127,7 +126,7 @@ class OpaServer:
         self.process = _process.spawn(args, log, env={"GOGC": self.gogc, "GOMEMLIMIT": self.gomemlimit})
         process = self.process
         ready = _process.wait_until(
-            self._healthy,
+            lambda: _process.http_ok(f"{self.url}/health"),
             process,
             timeout,
             on_exit=lambda: f"OPA exited with code {process.returncode}; log {log}:\n{_process.tail(log)}",
@@ -137,19 +136,3 @@ class OpaServer:
             msg = f"OPA did not answer on {self.url}/health within {timeout:.0f}s; see {log}"
             raise ServerStartError(msg)
         return self
-
-    def _healthy(self) -> bool:
-        try:
-            with urllib.request.urlopen(f"{self.url}/health", timeout=1) as response:  # noqa: S310
-                return bool(response.status == 200)
-        except (urllib.error.URLError, OSError):
-            return False
-
-    def stop(self) -> None:
-        _process.stop(self.process, timeout=10)
-
-    def __enter__(self) -> OpaServer:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()

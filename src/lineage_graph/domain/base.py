@@ -5,10 +5,11 @@
 - `NodeInput`: the common node properties a client sends (namespace, name,
   description, tags) and the node's identity (`identity() -> Uid`).
 - `Stored`: what the server adds when it writes a node (uid, kind, createdAt,
-  createdBy, retiredAt). A record class is ``class X(XInput, Stored)`` with
-  ``model_config = RECORD_CONFIG``; records ignore unknown keys so that newer
-  properties in the graph do not break older readers, and validate that
-  ``uid``/``kind`` match the identity computed from the other fields.
+  createdBy, retiredAt). A record class is ``class X(XInput, Stored): ...``:
+  `Stored` comes last, so its `RECORD_CONFIG` wins over the input's ``extra``
+  and records ignore unknown keys (newer properties in the graph do not break
+  older readers); records validate that ``uid``/``kind`` match the identity
+  computed from the other fields.
 """
 
 from __future__ import annotations
@@ -57,6 +58,8 @@ class NodeInput(Entity):
 
 
 class Stored(DomainModel):
+    model_config = RECORD_CONFIG
+
     uid: str
     kind: Kind
     created_at: AwareDatetime

@@ -14,7 +14,7 @@ from typing import Annotated, ClassVar, Self
 
 from pydantic import AwareDatetime, Field, field_validator, model_validator
 
-from lineage_graph.domain.base import RECORD_CONFIG, DomainModel, NodeInput, Stored
+from lineage_graph.domain.base import DomainModel, NodeInput, Stored
 from lineage_graph.domain.ids import Uid
 from lineage_graph.domain.kinds import Kind
 from lineage_graph.domain.limits import MAX_RETENTION_DAYS, MAX_SCHEMA_FIELDS, MAX_URI_LENGTH
@@ -126,17 +126,13 @@ class TransformRunInput(NodeInput):
         return Uid(self.KIND, self.namespace, self.name, self.run_id)
 
 
-class DataSource(DataSourceInput, Stored):
-    model_config = RECORD_CONFIG
+class DataSource(DataSourceInput, Stored): ...
 
 
-class DatasetSnapshot(DatasetSnapshotInput, Stored):
-    model_config = RECORD_CONFIG
+class DatasetSnapshot(DatasetSnapshotInput, Stored): ...
 
 
-class Transform(TransformInput, Stored):
-    model_config = RECORD_CONFIG
+class Transform(TransformInput, Stored): ...
 
 
-class TransformRun(TransformRunInput, Stored):
-    model_config = RECORD_CONFIG
+class TransformRun(TransformRunInput, Stored): ...

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Annotated, ClassVar
 
 from pydantic import AwareDatetime, Field
 
-from lineage_graph.domain.base import RECORD_CONFIG, DomainModel, Entity, NodeInput, Stored
+from lineage_graph.domain.base import DomainModel, Entity, NodeInput, Stored
 from lineage_graph.domain.ids import Uid
 from lineage_graph.domain.kinds import Kind
 from lineage_graph.domain.limits import MAX_ENTITIES, MAX_FEATURES_PER_VERSION
@@ -108,13 +108,10 @@ class FeatureNode(Entity):
         return Uid.of(self.KIND, self.namespace, self.feature_set, self.version, self.name)
 
 
-class FeatureSet(FeatureSetInput, Stored):
-    model_config = RECORD_CONFIG
+class FeatureSet(FeatureSetInput, Stored): ...
 
 
-class FeatureSetVersion(FeatureSetVersionInput, Stored):
-    model_config = RECORD_CONFIG
+class FeatureSetVersion(FeatureSetVersionInput, Stored): ...
 
 
-class Feature(FeatureNode, Stored):
-    model_config = RECORD_CONFIG
+class Feature(FeatureNode, Stored): ...

@@ -11,7 +11,7 @@ from typing import Annotated, ClassVar
 
 from pydantic import AwareDatetime, Field, StrictBool
 
-from lineage_graph.domain.base import RECORD_CONFIG, DomainModel, NodeInput, Stored
+from lineage_graph.domain.base import DomainModel, NodeInput, Stored
 from lineage_graph.domain.kinds import Kind
 from lineage_graph.domain.limits import MAX_LIST_ITEMS
 from lineage_graph.domain.values import (
@@ -68,17 +68,13 @@ class AuditEventInput(NodeInput):
     hash: Token
 
 
-class Team(TeamInput, Stored):
-    model_config = RECORD_CONFIG
+class Team(TeamInput, Stored): ...
 
 
-class Principal(PrincipalInput, Stored):
-    model_config = RECORD_CONFIG
+class Principal(PrincipalInput, Stored): ...
 
 
-class PolicyDecision(PolicyDecisionInput, Stored):
-    model_config = RECORD_CONFIG
+class PolicyDecision(PolicyDecisionInput, Stored): ...
 
 
-class AuditEvent(AuditEventInput, Stored):
-    model_config = RECORD_CONFIG
+class AuditEvent(AuditEventInput, Stored): ...

@@ -1,9 +1,13 @@
-"""Node kinds: the uid prefix, the Neo4j label and the identity shape of each.
+"""Node kinds and edge types: the vocabulary of the graph.
 
-A `Kind` value is its Neo4j label (also stored as the `kind` property). Logical and
-versioned kinds may share a uid prefix (`featureset`, `model`); the presence of
-`@<version>` in the uid tells them apart. `ALL_LABELS` lists every label once, in a
-stable order, for the uniqueness-constraint migrations.
+A `Kind` value is its Neo4j label (also stored as the `kind` property), with the uid prefix
+and the identity shape of the kind. Logical and versioned kinds may share a uid prefix
+(`featureset`, `model`); the presence of `@<version>` in the uid tells them apart.
+`ALL_LABELS` lists every label once, in a stable order, for the uniqueness-constraint
+migrations.
+
+An `EdgeType` value is a Neo4j relationship type; the members are exactly the types the
+Cypher library names or the services write (tests/unit/test_edge_types.py keeps them in step).
 """
 
 from __future__ import annotations
@@ -73,6 +77,56 @@ class Kind(StrEnum):
     @classmethod
     def from_prefix(cls, prefix: str, *, versioned: bool) -> Kind | None:
         return _KIND_BY_PREFIX.get((prefix, versioned))
+
+
+class EdgeType(StrEnum):
+    """A relationship type. Every edge points from the dependent to what it depends on."""
+
+    """Lineage: the "depends on" edges a lineage walk follows (`LINEAGE_EDGE_TYPES`)."""
+    READS = "READS"
+    PRODUCED_BY = "PRODUCED_BY"
+    SNAPSHOT_OF = "SNAPSHOT_OF"
+    DEFINED_IN = "DEFINED_IN"
+    DERIVED_FROM = "DERIVED_FROM"
+    USES = "USES"
+    CONSUMES = "CONSUMES"
+    SERVES = "SERVES"
+    SERVES_FROM = "SERVES_FROM"
+
+    """Versions and runs: a version or run to its entity, and a version to its neighbours."""
+    VERSION_OF = "VERSION_OF"
+    RUN_OF = "RUN_OF"
+    SUPERSEDES = "SUPERSEDES"
+    REPLACED_BY = "REPLACED_BY"
+
+    """Serving: a deployment to its environment, the deployment it shadows or was promoted to."""
+    IN_ENV = "IN_ENV"
+    SHADOWS = "SHADOWS"
+    PROMOTED_TO = "PROMOTED_TO"
+
+    """Evaluation: what an evaluation scores, on which data, against which earlier evaluation."""
+    EVALUATES = "EVALUATES"
+    ON = "ON"
+    BASELINE = "BASELINE"
+
+    """Governance: ownership, approvals, and what an audit event or policy decision is about."""
+    OWNED_BY = "OWNED_BY"
+    APPROVED = "APPROVED"
+    ABOUT = "ABOUT"
+
+
+LINEAGE_EDGE_TYPES: Final[tuple[EdgeType, ...]] = (
+    EdgeType.READS,
+    EdgeType.PRODUCED_BY,
+    EdgeType.SNAPSHOT_OF,
+    EdgeType.DEFINED_IN,
+    EdgeType.DERIVED_FROM,
+    EdgeType.USES,
+    EdgeType.CONSUMES,
+    EdgeType.SERVES,
+    EdgeType.SERVES_FROM,
+)
+"""The "depends on" edge types a lineage walk follows (VERSION_OF, OWNED_BY... are not lineage)."""
 
 
 @dataclass(frozen=True, slots=True)

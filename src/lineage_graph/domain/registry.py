@@ -14,7 +14,7 @@ from typing import Annotated, ClassVar, Self
 
 from pydantic import AwareDatetime, Field, model_validator
 
-from lineage_graph.domain.base import RECORD_CONFIG, DomainModel, NodeInput, Stored
+from lineage_graph.domain.base import DomainModel, NodeInput, Stored
 from lineage_graph.domain.catalog import CodeRef
 from lineage_graph.domain.features import VersionStatus
 from lineage_graph.domain.ids import Uid
@@ -105,17 +105,13 @@ class EvaluationInput(NodeInput):
     baseline: EvaluationUid | None = None
 
 
-class Model(ModelInput, Stored):
-    model_config = RECORD_CONFIG
+class Model(ModelInput, Stored): ...
 
 
-class ModelVersion(ModelVersionInput, Stored):
-    model_config = RECORD_CONFIG
+class ModelVersion(ModelVersionInput, Stored): ...
 
 
-class TrainingRun(TrainingRunInput, Stored):
-    model_config = RECORD_CONFIG
+class TrainingRun(TrainingRunInput, Stored): ...
 
 
-class Evaluation(EvaluationInput, Stored):
-    model_config = RECORD_CONFIG
+class Evaluation(EvaluationInput, Stored): ...

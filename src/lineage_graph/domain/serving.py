@@ -12,7 +12,7 @@ from typing import Annotated, ClassVar, Self
 
 from pydantic import AwareDatetime, Field, model_validator
 
-from lineage_graph.domain.base import RECORD_CONFIG, NodeInput, Stored
+from lineage_graph.domain.base import NodeInput, Stored
 from lineage_graph.domain.errors import ErrorCode
 from lineage_graph.domain.kinds import GLOBAL_NAMESPACE, Kind
 from lineage_graph.domain.limits import MAX_INT_VERSION, MAX_LIST_ITEMS
@@ -74,9 +74,7 @@ class DeploymentInput(NodeInput):
         return self
 
 
-class Environment(EnvironmentInput, Stored):
-    model_config = RECORD_CONFIG
+class Environment(EnvironmentInput, Stored): ...
 
 
-class Deployment(DeploymentInput, Stored):
-    model_config = RECORD_CONFIG
+class Deployment(DeploymentInput, Stored): ...

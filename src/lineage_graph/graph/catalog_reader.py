@@ -20,10 +20,7 @@ class CatalogReader:
 
     async def versions_of(self, uids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         rows = await self.graph.read_rows("queries/versions_of", {"uids": list(dict.fromkeys(uids))})
-        out: dict[str, list[dict[str, Any]]] = {uid: [] for uid in uids}
-        for row in rows:
-            out[row["uid"]].append(row["props"])
-        return out
+        return _by_uid(uids, rows, "props")
 
     async def related(self, keys: Sequence[tuple[str, str, str]]) -> list[Row]:
         """Rows ``{uid, type, direction, props, edge}`` for keys ``(uid, type, direction)``."""
@@ -42,10 +39,7 @@ class CatalogReader:
 
     async def audit_events_about(self, uids: Sequence[str]) -> dict[str, list[dict[str, Any]]]:
         rows = await self.graph.read("queries/audit_events_about", {"uids": list(dict.fromkeys(uids))})
-        out: dict[str, list[dict[str, Any]]] = {uid: [] for uid in uids}
-        for row in rows:
-            out[row["uid"]].append(row["event"])
-        return out
+        return _by_uid(uids, rows, "event")
 
     async def environments(self) -> list[dict[str, Any]]:
         return [row["props"] for row in await self.graph.read("queries/environments")]
@@ -53,3 +47,11 @@ class CatalogReader:
     async def counts(self) -> tuple[int, int]:
         row = (await self.graph.read("queries/catalog_counts"))[0]
         return int(row["nodes"]), int(row["edges"])
+
+
+def _by_uid(uids: Sequence[str], rows: Sequence[Row], column: str) -> dict[str, list[dict[str, Any]]]:
+    """Each uid's values of `column`, in row order (an empty list for a uid without rows)."""
+    out: dict[str, list[dict[str, Any]]] = {uid: [] for uid in uids}
+    for row in rows:
+        out[row["uid"]].append(row[column])
+    return out

@@ -45,8 +45,8 @@ class CatalogStore:
         wanted = sorted(set(uids))
         if not wanted:
             return {}
-        rows = await self.tx.run("catalog/nodes_by_uid", {"uids": wanted})
-        return {row["uid"]: row["props"] for row in rows}
+        rows = await self.tx.run("queries/nodes_by_uid", {"uids": wanted})
+        return {row["uid"]: row["props"] for row in rows[0]["rows"]}
 
     async def latest_version(self, entity_uid: str) -> dict[str, Any] | None:
         rows = await self.tx.run("catalog/latest_version", {"uid": entity_uid})
@@ -59,7 +59,7 @@ class CatalogStore:
         return await self.tx.run("catalog/incoming", {"uids": sorted(set(uids)), "types": list(types)})
 
     async def environments(self) -> list[dict[str, Any]]:
-        return [row["props"] for row in await self.tx.run("catalog/environments")]
+        return [row["props"] for row in await self.tx.run("queries/environments")]
 
     async def upsert_nodes(
         self, rows: Sequence[dict[str, Any]], *, head: tuple[int, str] | None = None

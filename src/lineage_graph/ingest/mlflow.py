@@ -331,19 +331,17 @@ class MlflowImport:
         self.catalog = CatalogService(graph)
         self.queries = CatalogQueries(graph)
 
-    async def import_all(self, *, actor: str) -> MlflowSummary:
-        summary = MlflowSummary()
-        for registered in await self.rest.registered_models():
-            await self.import_model(registered, actor=actor, summary=summary)
-        return summary
+    async def register_model(self, registered: dict[str, Any], *, actor: str) -> Outcome:
+        """Register (or re-send) one MLflow registered model, without its versions."""
+        written = await self.catalog.register_models([model_input(registered, self.namespace)], actor=actor)
+        return written[0].outcome
 
     async def import_model(
         self, registered: dict[str, Any], *, actor: str, summary: MlflowSummary | None = None
     ) -> MlflowSummary:
         summary = summary or MlflowSummary()
-        written = await self.catalog.register_models([model_input(registered, self.namespace)], actor=actor)
         summary.models += 1
-        summary.count(written[0].outcome)
+        summary.count(await self.register_model(registered, actor=actor))
         versions = sorted(await self.rest.model_versions(registered["name"]), key=lambda v: int(v["version"]))
         for mv in versions:
             await self.import_version(mv, actor=actor, summary=summary)
@@ -361,7 +359,7 @@ class MlflowImport:
             registered = await self.rest.registered_model(plan.version.name)
             if registered is None:
                 raise InvalidInput(f"MLflow has no registered model {plan.version.name!r}")
-            await self.catalog.register_models([model_input(registered, self.namespace)], actor=actor)
+            await self.register_model(registered, actor=actor)
         await self._datasets(plan.datasets, actor)
         exists = plan.version.identity().format() in known
         training = [
@@ -452,10 +450,7 @@ async def handle_webhook(importer: MlflowImport, payload: dict[str, Any], *, act
                 "reason": f"no registered model {name!r}",
             }
         summary = MlflowSummary(models=1)
-        written = await importer.catalog.register_models(
-            [model_input(registered, importer.namespace)], actor=actor
-        )
-        summary.count(written[0].outcome)
+        summary.count(await importer.register_model(registered, actor=actor))
     return {
         "handled": True,
         "entity": entity,

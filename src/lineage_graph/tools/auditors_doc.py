@@ -49,7 +49,8 @@ _CONSTRAINT: Final = re.compile(
 _INDEX: Final = re.compile(
     r"CREATE (FULLTEXT )?INDEX (\w+) IF NOT EXISTS FOR \(\w+:(\w+)\) ON (?:EACH )?[\[(]([^\])]*)[\])]"
 )
-_EDGE_WRITE: Final = re.compile(r"Edge\([^,()]+,\s*\"([A-Z_]+)\"")
+_EDGE_WRITE: Final = re.compile(r"Edge\([^,()]+,\s*(?:\"|EdgeType\.)([A-Z_]+)")
+"""An edge the Python writes: the type, a string literal or an `EdgeType` member, after its source."""
 _NODE: Final = r"\(\w*:(\w+)[^)]*\)"
 _OUT: Final = re.compile(_NODE + r"-\[\w*:([A-Z_|]+)[^\]]*\]->" + _NODE)
 _IN: Final = re.compile(_NODE + r"<-\[\w*:([A-Z_|]+)[^\]]*\]-" + _NODE)
@@ -142,7 +143,9 @@ def _migrations(root: Path) -> tuple[list[tuple[str, str, str, str, str]], set[s
     return rows, labels
 
 
-def _relationships(root: Path) -> dict[str, dict[str, set[str]]]:
+def relationships(root: Path | None = None) -> dict[str, dict[str, set[str]]]:
+    """Each relationship type: the label pairs the Cypher library names and the modules writing it."""
+    root = root or resources.cypher_dir()
     found: dict[str, dict[str, set[str]]] = {}
 
     def entry(kind: str) -> dict[str, set[str]]:
@@ -221,7 +224,7 @@ def render_schema(cypher_root: Path | None = None) -> str:
         "Cypher library's patterns name; *written by* are the modules that create the type.",
         "",
     ]
-    relationships = _relationships(root)
+    found = relationships(root)
     lines += _table(
         ["type", "lineage", "label pairs", "written by"],
         [
@@ -231,7 +234,7 @@ def render_schema(cypher_root: Path | None = None) -> str:
                 ", ".join(sorted(info["pairs"])),
                 ", ".join(f"`{w}`" for w in sorted(info["writers"])) or "statements in cypher/",
             )
-            for kind, info in sorted(relationships.items())
+            for kind, info in sorted(found.items())
         ],
     )
     return "\n".join(lines) + "\n"

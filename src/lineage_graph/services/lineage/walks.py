@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from neo4j.exceptions import ClientError, TransientError
 
-from lineage_graph.domain import ErrorCode, InvalidInput, Uid
+from lineage_graph.domain import LINEAGE_EDGE_TYPES, ErrorCode, InvalidInput, Uid
 from lineage_graph.services.catalog.queries import parse_kinds
 from lineage_graph.services.errors import NotFound
 
@@ -49,17 +49,7 @@ MAX_DEADLINE: Final = 30.0
 FAST_SHARE: Final = 0.75
 """Share of the deadline the one-query walk gets; the hop-by-hop fallback has the rest."""
 
-LINEAGE_TYPES: Final = (
-    "READS",
-    "PRODUCED_BY",
-    "SNAPSHOT_OF",
-    "DEFINED_IN",
-    "DERIVED_FROM",
-    "USES",
-    "CONSUMES",
-    "SERVES",
-    "SERVES_FROM",
-)
+LINEAGE_TYPES: Final = LINEAGE_EDGE_TYPES
 """The "depends on" edge types a walk follows (VERSION_OF, OWNED_BY... are not lineage)."""
 
 
