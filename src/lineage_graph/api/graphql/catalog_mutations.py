@@ -34,15 +34,8 @@ from lineage_graph.api.graphql.inputs import (
     plain,
     to_domain,
 )
-from lineage_graph.api.graphql.nodes import (
-    CtxInfo,
-    Deployment,
-    FeatureSetVersion,
-    ModelVersion,
-    Node,
-    TrainingRun,
-    record_node,
-)
+from lineage_graph.api.graphql.node_types import Deployment, FeatureSetVersion, ModelVersion, TrainingRun
+from lineage_graph.api.graphql.nodes import CtxInfo, Node, record_node
 from lineage_graph.domain import DomainError, ErrorCode, Kind, Stored, Uid, validate
 from lineage_graph.services.catalog import service as services
 from lineage_graph.services.catalog.service import MAX_BATCH
@@ -291,12 +284,13 @@ def _validate_at(model: type[M], data: dict[str, Any], path: str) -> M:
 
 
 def _deployment(value: DeployInput) -> domain.DeploymentInput:
-    model_version = Uid.parse(value.model_version, expect=Kind.MODEL_VERSION)
-    name = value.name if isinstance(value.name, str) else None
+    data = plain(value)
+    model_version = Uid.parse(data["modelVersion"], expect=Kind.MODEL_VERSION)
+    name = data.get("name")
     if name is None:
-        name = services.default_deployment_name(value.model_version, value.environment, value.mode)
-    data = plain(value, frozenset({"name"})) | {"namespace": model_version.namespace, "name": name}
-    return validate(domain.DeploymentInput, data)
+        mode = domain.DeploymentMode(data["mode"])
+        name = services.default_deployment_name(data["modelVersion"], data["environment"], mode)
+    return validate(domain.DeploymentInput, data | {"namespace": model_version.namespace, "name": name})
 
 
 # --- the mutations ----------------------------------------------------------------------------
