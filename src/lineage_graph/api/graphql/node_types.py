@@ -16,14 +16,14 @@ from lineage_graph import domain
 from lineage_graph.api.graphql.from_domain import output_type
 from lineage_graph.api.graphql.nodes import (
     NODE_TYPES,
-    Approval,
     CtxInfo,
     Node,
-    neighbour,
-    neighbours,
-    node_at,
+    approvals_field,
+    neighbour_field,
+    neighbours_field,
     related_of,
     to_node,
+    uid_field,
 )
 from lineage_graph.services.catalog.queries import Direction, Entry
 
@@ -32,17 +32,13 @@ from lineage_graph.services.catalog.queries import Direction, Entry
 
 @output_type(domain.DataSource, description="A table, file set or topic, named by its OpenLineage dataset.")
 class DataSource(Node):
-    @strawberry.field(description="Jobs or runs that produce it (PRODUCED_BY).")
-    async def produced_by(self, info: CtxInfo) -> list[Node]:
-        return await neighbours(info, self.record.uid, "PRODUCED_BY")
-
-    @strawberry.field(description="Jobs, runs and training runs that read it (incoming READS).")
-    async def read_by(self, info: CtxInfo) -> list[Node]:
-        return await neighbours(info, self.record.uid, "READS", Direction.IN)
-
-    @strawberry.field(description="Its immutable snapshots (incoming SNAPSHOT_OF).")
-    async def snapshots(self, info: CtxInfo) -> list[Node]:
-        return await neighbours(info, self.record.uid, "SNAPSHOT_OF", Direction.IN)
+    produced_by = neighbours_field("PRODUCED_BY", description="Jobs or runs that produce it (PRODUCED_BY).")
+    read_by = neighbours_field(
+        "READS", Direction.IN, description="Jobs, runs and training runs that read it (incoming READS)."
+    )
+    snapshots = neighbours_field(
+        "SNAPSHOT_OF", Direction.IN, description="Its immutable snapshots (incoming SNAPSHOT_OF)."
+    )
 
 
 @output_type(
@@ -50,39 +46,25 @@ class DataSource(Node):
     description="An immutable version of a data source (e.g. a training data snapshot).",
 )
 class DatasetSnapshot(Node):
-    @strawberry.field(description="The data source it is a snapshot of (SNAPSHOT_OF).")
-    async def source(self, info: CtxInfo) -> Node | None:
-        return await neighbour(info, self.record.uid, "SNAPSHOT_OF")
+    source = neighbour_field("SNAPSHOT_OF", description="The data source it is a snapshot of (SNAPSHOT_OF).")
 
 
 @output_type(domain.Transform, description="A SQL, Spark, Python or dbt job, named by its OpenLineage job.")
 class Transform(Node):
-    @strawberry.field(description="What it reads (READS).")
-    async def reads(self, info: CtxInfo) -> list[Node]:
-        return await neighbours(info, self.record.uid, "READS")
-
-    @strawberry.field(description="What it produces (incoming PRODUCED_BY).")
-    async def writes(self, info: CtxInfo) -> list[Node]:
-        return await neighbours(info, self.record.uid, "PRODUCED_BY", Direction.IN)
-
-    @strawberry.field(description="Its runs (incoming RUN_OF).")
-    async def runs(self, info: CtxInfo) -> list[Node]:
-        return await neighbours(info, self.record.uid, "RUN_OF", Direction.IN)
+    reads = neighbours_field("READS", description="What it reads (READS).")
+    writes = neighbours_field(
+        "PRODUCED_BY", Direction.IN, description="What it produces (incoming PRODUCED_BY)."
+    )
+    runs = neighbours_field("RUN_OF", Direction.IN, description="Its runs (incoming RUN_OF).")
 
 
 @output_type(domain.TransformRun, description="One run of a transform.")
 class TransformRun(Node):
-    @strawberry.field(description="The transform this is a run of (RUN_OF).")
-    async def transform(self, info: CtxInfo) -> Node | None:
-        return await neighbour(info, self.record.uid, "RUN_OF")
-
-    @strawberry.field(description="What it read (READS).")
-    async def reads(self, info: CtxInfo) -> list[Node]:
-        return await neighbours(info, self.record.uid, "READS")
-
-    @strawberry.field(description="What it produced (incoming PRODUCED_BY).")
-    async def writes(self, info: CtxInfo) -> list[Node]:
-        return await neighbours(info, self.record.uid, "PRODUCED_BY", Direction.IN)
+    transform = neighbour_field("RUN_OF", description="The transform this is a run of (RUN_OF).")
+    reads = neighbours_field("READS", description="What it read (READS).")
+    writes = neighbours_field(
+        "PRODUCED_BY", Direction.IN, description="What it produced (incoming PRODUCED_BY)."
+    )
 
 
 # --- features ---------------------------------------------------------------------------------
@@ -127,28 +109,16 @@ class FeatureSetVersion(Node):
             for f in record.feature_records(created_at=record.created_at, created_by=record.created_by)
         ]
 
-    @strawberry.field(description="The feature set it is a version of (VERSION_OF).")
-    async def feature_set(self, info: CtxInfo) -> Node | None:
-        return await neighbour(info, self.record.uid, "VERSION_OF")
+    feature_set = neighbour_field(
+        "VERSION_OF", description="The feature set it is a version of (VERSION_OF)."
+    )
+    supersedes = neighbour_field("SUPERSEDES", description="The version it supersedes (SUPERSEDES).")
+    replaced_by = neighbour_field(
+        "REPLACED_BY", description="Its replacement, when deprecated (REPLACED_BY)."
+    )
+    produced_by = neighbour_field("PRODUCED_BY", description="The job that produces it (PRODUCED_BY).")
 
-    @strawberry.field(description="The version it supersedes (SUPERSEDES).")
-    async def supersedes(self, info: CtxInfo) -> Node | None:
-        return await neighbour(info, self.record.uid, "SUPERSEDES")
-
-    @strawberry.field(description="Its replacement, when deprecated (REPLACED_BY).")
-    async def replaced_by(self, info: CtxInfo) -> Node | None:
-        return await neighbour(info, self.record.uid, "REPLACED_BY")
-
-    @strawberry.field(description="The job that produces it (PRODUCED_BY).")
-    async def produced_by(self, info: CtxInfo) -> Node | None:
-        return await neighbour(info, self.record.uid, "PRODUCED_BY")
-
-    @strawberry.field(description="Reviewers who approved it (incoming APPROVED).")
-    async def approvals(self, info: CtxInfo) -> list[Approval]:
-        return [
-            Approval.from_related(r)
-            for r in await related_of(info, self.record.uid, "APPROVED", Direction.IN)
-        ]
+    approvals = approvals_field()
 
 
 @strawberry.type(description="Column-level lineage of a feature: a source and the columns it uses.")
@@ -159,9 +129,9 @@ class DerivedFrom:
 
 @output_type(domain.Feature, description="One feature (field) of a feature-set version.")
 class Feature(Node):
-    @strawberry.field(description="The feature-set version defining it (DEFINED_IN).")
-    async def feature_set_version(self, info: CtxInfo) -> Node | None:
-        return await neighbour(info, self.record.uid, "DEFINED_IN")
+    feature_set_version = neighbour_field(
+        "DEFINED_IN", description="The feature-set version defining it (DEFINED_IN)."
+    )
 
     @strawberry.field(description="Sources it derives from (DERIVED_FROM, with columns).")
     async def derived_from(self, info: CtxInfo) -> list[DerivedFrom]:
@@ -170,9 +140,9 @@ class Feature(Node):
             for r in await related_of(info, self.record.uid, "DERIVED_FROM")
         ]
 
-    @strawberry.field(description="Model versions that consume it (incoming CONSUMES).")
-    async def consumed_by(self, info: CtxInfo) -> list[Node]:
-        return await neighbours(info, self.record.uid, "CONSUMES", Direction.IN)
+    consumed_by = neighbours_field(
+        "CONSUMES", Direction.IN, description="Model versions that consume it (incoming CONSUMES)."
+    )
 
 
 # --- models ---------------------------------------------------------------------------------
@@ -214,51 +184,31 @@ class ModelVersion(Node):
             )
         ]
 
-    @strawberry.field(description="The model it is a version of (VERSION_OF).")
-    async def model(self, info: CtxInfo) -> Node | None:
-        return await neighbour(info, self.record.uid, "VERSION_OF")
+    model = neighbour_field("VERSION_OF", description="The model it is a version of (VERSION_OF).")
+    training_run = neighbour_field(
+        "PRODUCED_BY", description="The training run that produced it (PRODUCED_BY)."
+    )
+    supersedes = neighbour_field("SUPERSEDES", description="The version it supersedes (SUPERSEDES).")
+    replaced_by = neighbour_field(
+        "REPLACED_BY", description="Its replacement, when deprecated (REPLACED_BY)."
+    )
+    evaluations = neighbours_field(
+        "EVALUATES", Direction.IN, description="Evaluations of it (incoming EVALUATES)."
+    )
+    deployments = neighbours_field(
+        "SERVES", Direction.IN, description="Deployments serving it (incoming SERVES)."
+    )
 
-    @strawberry.field(description="The training run that produced it (PRODUCED_BY).")
-    async def training_run(self, info: CtxInfo) -> Node | None:
-        return await neighbour(info, self.record.uid, "PRODUCED_BY")
-
-    @strawberry.field(description="The version it supersedes (SUPERSEDES).")
-    async def supersedes(self, info: CtxInfo) -> Node | None:
-        return await neighbour(info, self.record.uid, "SUPERSEDES")
-
-    @strawberry.field(description="Its replacement, when deprecated (REPLACED_BY).")
-    async def replaced_by(self, info: CtxInfo) -> Node | None:
-        return await neighbour(info, self.record.uid, "REPLACED_BY")
-
-    @strawberry.field(description="Evaluations of it (incoming EVALUATES).")
-    async def evaluations(self, info: CtxInfo) -> list[Node]:
-        return await neighbours(info, self.record.uid, "EVALUATES", Direction.IN)
-
-    @strawberry.field(description="Deployments serving it (incoming SERVES).")
-    async def deployments(self, info: CtxInfo) -> list[Node]:
-        return await neighbours(info, self.record.uid, "SERVES", Direction.IN)
-
-    @strawberry.field(description="Reviewers who approved it (incoming APPROVED).")
-    async def approvals(self, info: CtxInfo) -> list[Approval]:
-        return [
-            Approval.from_related(r)
-            for r in await related_of(info, self.record.uid, "APPROVED", Direction.IN)
-        ]
+    approvals = approvals_field()
 
 
 @output_type(domain.TrainingRun, description="The run that trained a model version.")
 class TrainingRun(Node):
-    @strawberry.field(description="Dataset snapshots it read (READS).")
-    async def datasets(self, info: CtxInfo) -> list[Node]:
-        return await neighbours(info, self.record.uid, "READS")
-
-    @strawberry.field(description="Features it used (USES).")
-    async def features(self, info: CtxInfo) -> list[Node]:
-        return await neighbours(info, self.record.uid, "USES")
-
-    @strawberry.field(description="Model versions it produced (incoming PRODUCED_BY).")
-    async def produced(self, info: CtxInfo) -> list[Node]:
-        return await neighbours(info, self.record.uid, "PRODUCED_BY", Direction.IN)
+    datasets = neighbours_field("READS", description="Dataset snapshots it read (READS).")
+    features = neighbours_field("USES", description="Features it used (USES).")
+    produced = neighbours_field(
+        "PRODUCED_BY", Direction.IN, description="Model versions it produced (incoming PRODUCED_BY)."
+    )
 
 
 @output_type(
@@ -267,18 +217,9 @@ class TrainingRun(Node):
 )
 class Evaluation(Node):
     record: strawberry.Private[domain.Evaluation]
-
-    @strawberry.field(description="The model version evaluated (EVALUATES).")
-    async def model_version(self, info: CtxInfo) -> Node | None:
-        return await node_at(info, self.record.model_version)
-
-    @strawberry.field(description="The dataset snapshot it was measured on (ON).")
-    async def dataset(self, info: CtxInfo) -> Node | None:
-        return await node_at(info, self.record.dataset)
-
-    @strawberry.field(description="The evaluation it is compared against (BASELINE).")
-    async def baseline(self, info: CtxInfo) -> Node | None:
-        return await node_at(info, self.record.baseline)
+    model_version = uid_field("model_version", description="The model version evaluated (EVALUATES).")
+    dataset = uid_field("dataset", description="The dataset snapshot it was measured on (ON).")
+    baseline = uid_field("baseline", description="The evaluation it is compared against (BASELINE).")
 
 
 # --- serving ----------------------------------------------------------------------------------
@@ -289,9 +230,9 @@ class Evaluation(Node):
     description="A deployment environment; promotion follows `order` (dev → staging → prod).",
 )
 class Environment(Node):
-    @strawberry.field(description="Deployments in this environment (incoming IN_ENV).")
-    async def deployments(self, info: CtxInfo) -> list[Node]:
-        return await neighbours(info, self.record.uid, "IN_ENV", Direction.IN)
+    deployments = neighbours_field(
+        "IN_ENV", Direction.IN, description="Deployments in this environment (incoming IN_ENV)."
+    )
 
 
 @output_type(
@@ -301,41 +242,25 @@ class Environment(Node):
 )
 class Deployment(Node):
     record: strawberry.Private[domain.Deployment]
+    model_version = uid_field("model_version", description="The model version it serves (SERVES).")
+    environment = uid_field("environment", description="Its environment (IN_ENV).")
+    serves_from = neighbours_field(
+        "SERVES_FROM", description="Feature-set versions on its serving path (SERVES_FROM)."
+    )
+    shadows = uid_field("shadows", description="The live deployment this shadow compares against (SHADOWS).")
+    shadowed_by = neighbours_field(
+        "SHADOWS",
+        Direction.IN,
+        description="Shadow deployments comparing against this one (incoming SHADOWS).",
+    )
+    promoted_to = neighbour_field(
+        "PROMOTED_TO", description="The deployment it was promoted to (PROMOTED_TO)."
+    )
+    promoted_from = neighbour_field(
+        "PROMOTED_TO", Direction.IN, description="The deployment it was promoted from (incoming PROMOTED_TO)."
+    )
 
-    @strawberry.field(description="The model version it serves (SERVES).")
-    async def model_version(self, info: CtxInfo) -> Node | None:
-        return await node_at(info, self.record.model_version)
-
-    @strawberry.field(description="Its environment (IN_ENV).")
-    async def environment(self, info: CtxInfo) -> Node | None:
-        return await node_at(info, self.record.environment)
-
-    @strawberry.field(description="Feature-set versions on its serving path (SERVES_FROM).")
-    async def serves_from(self, info: CtxInfo) -> list[Node]:
-        return await neighbours(info, self.record.uid, "SERVES_FROM")
-
-    @strawberry.field(description="The live deployment this shadow compares against (SHADOWS).")
-    async def shadows(self, info: CtxInfo) -> Node | None:
-        return await node_at(info, self.record.shadows)
-
-    @strawberry.field(description="Shadow deployments comparing against this one (incoming SHADOWS).")
-    async def shadowed_by(self, info: CtxInfo) -> list[Node]:
-        return await neighbours(info, self.record.uid, "SHADOWS", Direction.IN)
-
-    @strawberry.field(description="The deployment it was promoted to (PROMOTED_TO).")
-    async def promoted_to(self, info: CtxInfo) -> Node | None:
-        return await neighbour(info, self.record.uid, "PROMOTED_TO")
-
-    @strawberry.field(description="The deployment it was promoted from (incoming PROMOTED_TO).")
-    async def promoted_from(self, info: CtxInfo) -> Node | None:
-        return await neighbour(info, self.record.uid, "PROMOTED_TO", Direction.IN)
-
-    @strawberry.field(description="Reviewers who approved it (incoming APPROVED).")
-    async def approvals(self, info: CtxInfo) -> list[Approval]:
-        return [
-            Approval.from_related(r)
-            for r in await related_of(info, self.record.uid, "APPROVED", Direction.IN)
-        ]
+    approvals = approvals_field()
 
 
 # --- owners -----------------------------------------------------------------------------------
@@ -343,16 +268,12 @@ class Deployment(Node):
 
 @output_type(domain.Team, description="A team that owns entities.")
 class Team(Node):
-    @strawberry.field(description="What it owns (incoming OWNED_BY).")
-    async def owns(self, info: CtxInfo) -> list[Node]:
-        return await neighbours(info, self.record.uid, "OWNED_BY", Direction.IN)
+    owns = neighbours_field("OWNED_BY", Direction.IN, description="What it owns (incoming OWNED_BY).")
 
 
 @output_type(domain.Principal, description="A person or service account: an owner, author or reviewer.")
 class Principal(Node):
-    @strawberry.field(description="What it owns (incoming OWNED_BY).")
-    async def owns(self, info: CtxInfo) -> list[Node]:
-        return await neighbours(info, self.record.uid, "OWNED_BY", Direction.IN)
+    owns = neighbours_field("OWNED_BY", Direction.IN, description="What it owns (incoming OWNED_BY).")
 
 
 NODE_TYPES.update(

@@ -67,6 +67,45 @@ async def node_at(info: CtxInfo, uid: str | None) -> Node | None:
     return maybe_node(entry) if entry is not None else None
 
 
+def neighbours_field(edge: str, direction: Direction = Direction.OUT, *, description: str) -> Any:
+    """A field listing the nodes at the other end of `edge` edges."""
+
+    async def resolve(self: Node, info: CtxInfo) -> list[Node]:
+        return await neighbours(info, self.record.uid, edge, direction)
+
+    return strawberry.field(resolver=resolve, description=description)
+
+
+def neighbour_field(edge: str, direction: Direction = Direction.OUT, *, description: str) -> Any:
+    """A field with the node at the other end of an `edge` edge (the first, if several)."""
+
+    async def resolve(self: Node, info: CtxInfo) -> Node | None:
+        return await neighbour(info, self.record.uid, edge, direction)
+
+    return strawberry.field(resolver=resolve, description=description)
+
+
+def uid_field(attribute: str, *, description: str) -> Any:
+    """A field with the node whose uid the record holds in `attribute`."""
+
+    async def resolve(self: Node, info: CtxInfo) -> Node | None:
+        return await node_at(info, getattr(self.record, attribute))
+
+    return strawberry.field(resolver=resolve, description=description)
+
+
+def approvals_field() -> Any:
+    """A field listing the approvals of the node (incoming APPROVED)."""
+
+    async def resolve(self: Node, info: CtxInfo) -> list[Approval]:
+        return [
+            Approval.from_related(r)
+            for r in await related_of(info, self.record.uid, "APPROVED", Direction.IN)
+        ]
+
+    return strawberry.field(resolver=resolve, description="Reviewers who approved it (incoming APPROVED).")
+
+
 # --- the Node interface -------------------------------------------------------------------
 
 
@@ -95,9 +134,7 @@ class Node:
         values = {name: getattr(record, name) for name in _record_fields(cls)}
         return cls(record=record, extras=entry.extras, **values)
 
-    @strawberry.field(description="The team or principal that owns this entity (OWNED_BY).")
-    async def owner(self, info: CtxInfo) -> Node | None:
-        return await neighbour(info, self.record.uid, "OWNED_BY")
+    owner = neighbour_field("OWNED_BY", description="The team or principal that owns this entity (OWNED_BY).")
 
 
 _RECORD_FIELDS: dict[type, tuple[str, ...]] = {}
