@@ -34,9 +34,9 @@ from lineage_graph.api.graphql.nodes import CtxInfo
 from lineage_graph.domain import reproduction as records
 from lineage_graph.services.lineage.impact import ImpactService
 from lineage_graph.services.lineage.reproduction import ReproductionService
-from lineage_graph.services.lineage.skew import SkewService
+from lineage_graph.services.lineage.skew import Skew, SkewService
 from lineage_graph.services.lineage.walks import MAX_DEPTH, Direction, LineageService
-from lineage_graph.services.lineage.what_if import WhatIfService
+from lineage_graph.services.lineage.what_if import WhatIf, WhatIfService
 
 
 def _seconds(timeout_ms: int | None) -> float | None:
@@ -136,24 +136,22 @@ class LineageQuery:
     @strawberry.field(
         description="What-if for a new version of a feature set with the proposed `features`: the "
         "model versions that would lose inputs or see a dtype change, the deployments serving them, "
-        "the schema diff and the contract bump it needs. Nothing is written."
+        "the schema diff and the contract bump it needs. Nothing is written.",
+        graphql_type=SchemaChangeImpact,
     )
-    async def what_if(
-        self, info: CtxInfo, feature_set: str, features: list[ProposedFeatureInput]
-    ) -> SchemaChangeImpact:
+    async def what_if(self, info: CtxInfo, feature_set: str, features: list[ProposedFeatureInput]) -> WhatIf:
         proposed = proposed_features(features)
-        found = await guarded(WhatIfService(info.context.runtime.graph).schema_change(feature_set, proposed))
-        return SchemaChangeImpact.of(found)
+        return await guarded(WhatIfService(info.context.runtime.graph).schema_change(feature_set, proposed))
 
     @strawberry.field(
         description="Training/serving skew: deployments (of `uid`, a deployment, model version or model; "
         "all when null) whose serving feature-set versions differ from the training ones, with the "
-        "inputs they cannot serve as trained flagged. `includeAligned` lists the others too."
+        "inputs they cannot serve as trained flagged. `includeAligned` lists the others too.",
+        graphql_type=list[ServingSkew],
     )
     async def serving_skew(
         self, info: CtxInfo, uid: str | None = None, include_aligned: bool = False
-    ) -> list[ServingSkew]:
-        found = await guarded(
+    ) -> list[Skew]:
+        return await guarded(
             SkewService(info.context.runtime.graph).skew(uid, include_aligned=include_aligned)
         )
-        return [ServingSkew.of(s) for s in found]

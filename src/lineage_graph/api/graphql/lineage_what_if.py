@@ -1,5 +1,8 @@
 """Types of what-if and skew answers: what a proposed schema would break, and where a
-deployment serves other feature-set versions than its model version was trained on."""
+deployment serves other feature-set versions than its model version was trained on.
+
+The services' answers (`what_if.WhatIf`, `skew.Skew`) are returned as they are: these types
+read them by attribute, field for field."""
 
 from __future__ import annotations
 
@@ -10,9 +13,6 @@ import strawberry
 from lineage_graph.api.graphql.catalog_queries import checked
 from lineage_graph.api.graphql.errors import Incompatibility, SchemaDiff
 from lineage_graph.domain import FeatureInput, validate
-from lineage_graph.domain import Incompatibility as DomainIncompatibility
-from lineage_graph.services.lineage import skew as skew_service
-from lineage_graph.services.lineage import what_if as what_if_service
 
 # --- what-if and skew -----------------------------------------------------------------------
 
@@ -22,16 +22,6 @@ class ProposedFeatureInput:
     name: str = strawberry.field(description="Feature name.")
     dtype: str = strawberry.field(description="BOOL, INT32, INT64, FLOAT32, FLOAT64, STRING, ...")
     description: str | None = strawberry.field(default=None, description="Documentation.")
-
-
-def _incompatibility(i: DomainIncompatibility) -> Incompatibility:
-    return Incompatibility(
-        input=i.input,
-        feature=i.feature,
-        reason=str(i.reason),
-        expected_dtype=i.expected_dtype,
-        actual_dtype=i.actual_dtype,
-    )
 
 
 @strawberry.type(description="A deployment serving a model version.")
@@ -63,29 +53,6 @@ class SchemaChangeImpact:
     broken: list[BrokenModelVersion] = strawberry.field(description="Model versions that would break.")
     unaffected: list[str] = strawberry.field(description="Consuming model versions it would serve unchanged.")
 
-    @classmethod
-    def of(cls, w: what_if_service.WhatIf) -> SchemaChangeImpact:
-        return cls(
-            feature_set=w.feature_set,
-            latest_version=w.latest_version,
-            diff=SchemaDiff.from_dict(w.diff.to_dict()),
-            required_bump=None if w.required_bump is None else w.required_bump.value,
-            next_contract=w.next_contract,
-            breaking=w.breaking,
-            broken=[
-                BrokenModelVersion(
-                    model_version=b.model_version,
-                    status=b.status,
-                    incompatibilities=[_incompatibility(i) for i in b.incompatibilities],
-                    deployments=[
-                        ServingDeployment(uid=d.uid, environment=d.environment) for d in b.deployments
-                    ],
-                )
-                for b in w.broken
-            ],
-            unaffected=w.unaffected,
-        )
-
 
 @strawberry.type(description="A feature set whose training and serving versions differ.")
 class VersionDifference:
@@ -105,23 +72,6 @@ class ServingSkew:
     differences: list[VersionDifference] = strawberry.field(description="Where they differ.")
     compatible: bool = strawberry.field(description="False when some input cannot be served as trained.")
     incompatibilities: list[Incompatibility] = strawberry.field(description="The inputs flagged.")
-
-    @classmethod
-    def of(cls, s: skew_service.Skew) -> ServingSkew:
-        return cls(
-            deployment=s.deployment,
-            environment=s.environment,
-            model_version=s.model_version,
-            training_versions=s.training_versions,
-            serving_versions=s.serving_versions,
-            skewed=s.skewed,
-            differences=[
-                VersionDifference(feature_set=d.feature_set, training=d.training, serving=d.serving)
-                for d in s.differences
-            ],
-            compatible=s.compatible,
-            incompatibilities=[_incompatibility(i) for i in s.incompatibilities],
-        )
 
 
 def proposed_features(features: list[ProposedFeatureInput]) -> list[FeatureInput]:

@@ -24,6 +24,7 @@ from lineage_graph.api.graphql.nodes import (
     related_of,
     to_node,
     uid_field,
+    versions_fields,
 )
 from lineage_graph.services.catalog.queries import Direction, Entry
 
@@ -68,22 +69,6 @@ class TransformRun(Node):
 
 
 # --- features ---------------------------------------------------------------------------------
-
-
-@output_type(
-    domain.FeatureSet,
-    description="A logical feature group (a Feast feature view); its versions hold the schema.",
-)
-class FeatureSet(Node):
-    @strawberry.field(description="Its versions, newest first.")
-    async def versions(self, info: CtxInfo) -> list[FeatureSetVersion]:
-        entries = await info.context.loaders.versions.load(self.record.uid)
-        return [FeatureSetVersion.from_entry(e) for e in entries]
-
-    @strawberry.field(description="Its newest version (highest version number).")
-    async def latest(self, info: CtxInfo) -> FeatureSetVersion | None:
-        entries = await info.context.loaders.versions.load(self.record.uid)
-        return FeatureSetVersion.from_entry(entries[0]) if entries else None
 
 
 @output_type(domain.FeatureSetVersion, description="A published, immutable version of a feature set.")
@@ -145,20 +130,15 @@ class Feature(Node):
     )
 
 
+@output_type(
+    domain.FeatureSet,
+    description="A logical feature group (a Feast feature view); its versions hold the schema.",
+)
+class FeatureSet(Node):
+    versions, latest = versions_fields(FeatureSetVersion)
+
+
 # --- models ---------------------------------------------------------------------------------
-
-
-@output_type(domain.Model, description="A registered model; its versions are the trained artifacts.")
-class Model(Node):
-    @strawberry.field(description="Its versions, newest first.")
-    async def versions(self, info: CtxInfo) -> list[ModelVersion]:
-        entries = await info.context.loaders.versions.load(self.record.uid)
-        return [ModelVersion.from_entry(e) for e in entries]
-
-    @strawberry.field(description="Its newest version (highest version number).")
-    async def latest(self, info: CtxInfo) -> ModelVersion | None:
-        entries = await info.context.loaders.versions.load(self.record.uid)
-        return ModelVersion.from_entry(entries[0]) if entries else None
 
 
 @strawberry.type(description="A model input bound to one exact feature (CONSUMES).")
@@ -200,6 +180,11 @@ class ModelVersion(Node):
     )
 
     approvals = approvals_field()
+
+
+@output_type(domain.Model, description="A registered model; its versions are the trained artifacts.")
+class Model(Node):
+    versions, latest = versions_fields(ModelVersion)
 
 
 @output_type(domain.TrainingRun, description="The run that trained a model version.")

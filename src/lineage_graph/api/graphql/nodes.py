@@ -94,6 +94,28 @@ def uid_field(attribute: str, *, description: str) -> Any:
     return strawberry.field(resolver=resolve, description=description)
 
 
+def versions_fields(version_type: type[Node]) -> tuple[Any, Any]:
+    """The ``versions`` (newest first) and ``latest`` fields of a feature set or model."""
+
+    async def versions(self: Node, info: CtxInfo) -> list[Node]:
+        entries = await info.context.loaders.versions.load(self.record.uid)
+        return [version_type.from_entry(e) for e in entries]
+
+    async def latest(self: Node, info: CtxInfo) -> Node | None:
+        entries = await info.context.loaders.versions.load(self.record.uid)
+        return version_type.from_entry(entries[0]) if entries else None
+
+    many: Any = list[version_type]  # type: ignore[valid-type]
+    return (
+        strawberry.field(resolver=versions, description="Its versions, newest first.", graphql_type=many),
+        strawberry.field(
+            resolver=latest,
+            description="Its newest version (highest version number).",
+            graphql_type=version_type | None,
+        ),
+    )
+
+
 def approvals_field() -> Any:
     """A field listing the approvals of the node (incoming APPROVED)."""
 
@@ -131,7 +153,8 @@ class Node:
     @classmethod
     def from_entry(cls, entry: Entry) -> Self:
         record = entry.record
-        values = {name: getattr(record, name) for name in _record_fields(cls)}
+        # None for an interface field the record lacks (a Feature has no tags), as before
+        values = {name: getattr(record, name, None) for name in _record_fields(cls)}
         return cls(record=record, extras=entry.extras, **values)
 
     owner = neighbour_field("OWNED_BY", description="The team or principal that owns this entity (OWNED_BY).")
@@ -184,18 +207,7 @@ class AuditEvent:
 
     @classmethod
     def from_record(cls, event: AuditRecord) -> AuditEvent:
-        return cls(
-            uid=event.uid,
-            seq=event.seq,
-            action=event.action,
-            actor=event.actor,
-            at=event.at,
-            entity_uid=event.entity_uid,
-            before=event.before,
-            after=event.after,
-            prev_hash=event.prev_hash,
-            hash=event.hash,
-        )
+        return cls(**{f.name: getattr(event, f.name) for f in dataclasses.fields(event)})
 
 
 NODE_TYPES: dict[type[Stored], type[Node]] = {}
