@@ -151,6 +151,11 @@ class Node:
     record: strawberry.Private[Stored]
 
     @classmethod
+    def of(cls, record: Stored, extras: Mapping[str, Any] | None = None) -> Self:
+        """This type of node for a record the caller knows to be of its kind."""
+        return cls.from_entry(Entry(record, extras or {}))
+
+    @classmethod
     def from_entry(cls, entry: Entry) -> Self:
         record = entry.record
         # None for an interface field the record lacks (a Feature has no tags), as before
