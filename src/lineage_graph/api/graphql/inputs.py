@@ -1,9 +1,10 @@
 """Mutation input types, generated from the domain ``*Input`` models, and their translation back.
 
-Each type takes its fields from a domain model (`from_domain.input_type`); its class body only
-holds what the API adds: fields the domain model does not have (``reads``, ``writes``...,
-handed to the service beside the model) and ``order``, the schema's field order. Uids, names
-and dtypes are plain strings on purpose: the domain layer validates them and reports a
+Each type takes its fields from a domain model (`from_domain.input_type`, whose ``first`` keeps
+the schema's field order); its class body only holds what the API adds: fields the domain model
+does not have (``reads``, ``writes``..., handed to the service beside the model) or declares
+otherwise (``DeployInput.name``, optional here). Uids, names and dtypes are plain strings on
+purpose: the domain layer validates them and reports a
 specific code (INVALID_UID, UNKNOWN_KIND, EMPTY_NAME, INVALID_DTYPE...) in an `InvalidInput`
 refusal rather than a generic GraphQL validation error.
 """
@@ -63,6 +64,7 @@ def to_domain(model: type[M], value: Any, *, exclude: frozenset[str] = frozenset
 
 
 _DOCS = ("description", "tags")
+"""The documentation fields of a node input, which most inputs list after their own."""
 
 
 @input_type(domain.SchemaField, name="SchemaFieldInput", description="A column of a data source.")

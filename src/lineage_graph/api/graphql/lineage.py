@@ -16,14 +16,11 @@ import strawberry
 
 from lineage_graph.api.graphql.catalog_queries import guarded
 from lineage_graph.api.graphql.lineage_impact import (
-    ColumnFeature,
     ColumnImpact,
-    DeploymentImpact,
     Impact,
-    ModelInputImpact,
 )
 from lineage_graph.api.graphql.lineage_reproduction import ReproductionManifest
-from lineage_graph.api.graphql.lineage_walks import LineageEdge, LineageGraph, LineageNode
+from lineage_graph.api.graphql.lineage_walks import LineageGraph
 from lineage_graph.api.graphql.lineage_what_if import (
     ProposedFeatureInput,
     SchemaChangeImpact,
@@ -32,10 +29,11 @@ from lineage_graph.api.graphql.lineage_what_if import (
 )
 from lineage_graph.api.graphql.nodes import CtxInfo
 from lineage_graph.domain import reproduction as records
+from lineage_graph.services.lineage import impact as impact_service
 from lineage_graph.services.lineage.impact import ImpactService
 from lineage_graph.services.lineage.reproduction import ReproductionService
 from lineage_graph.services.lineage.skew import Skew, SkewService
-from lineage_graph.services.lineage.walks import MAX_DEPTH, Direction, LineageService
+from lineage_graph.services.lineage.walks import MAX_DEPTH, Direction, Lineage, LineageService
 from lineage_graph.services.lineage.what_if import WhatIf, WhatIfService
 
 
@@ -49,7 +47,8 @@ class LineageQuery:
         description="The lineage of a node: what it depends on (UPSTREAM), what depends on it "
         f"(DOWNSTREAM) or both, up to `depth` edges (1..{MAX_DEPTH}); `kinds` keeps only nodes of those "
         "kinds; `asOf` shows the lineage as it stood then; past `timeoutMs` (default 10,000) the "
-        "answer is what was found, with `truncated: true`."
+        "answer is what was found, with `truncated: true`.",
+        graphql_type=LineageGraph,
     )
     async def lineage(
         self,
@@ -60,27 +59,18 @@ class LineageQuery:
         kinds: list[str] | None = None,
         as_of: datetime | None = None,
         timeout_ms: int | None = None,
-    ) -> LineageGraph:
-        found = await guarded(
+    ) -> Lineage:
+        return await guarded(
             LineageService(info.context.runtime.graph).lineage(
                 uid, direction, depth, kinds, as_of, _seconds(timeout_ms)
             )
-        )
-        return LineageGraph(
-            root=LineageNode.of(found.root),
-            direction=found.direction,
-            depth=found.depth,
-            as_of=found.as_of,
-            nodes=[LineageNode.of(n) for n in found.nodes],
-            edges=[LineageEdge(from_=e.source, to=e.target, type=e.type) for e in found.edges],
-            truncated=found.truncated,
-            truncated_reason=found.truncation,
         )
 
     @strawberry.field(
         description="What a change to `uid` affects downstream, up to `depth` edges: feature-set "
         "versions, model versions, deployments by environment and owners to notify, each with its "
-        "path count and one shortest path."
+        "path count and one shortest path.",
+        graphql_type=Impact,
     )
     async def impact(
         self,
@@ -89,40 +79,20 @@ class LineageQuery:
         depth: int = MAX_DEPTH,
         as_of: datetime | None = None,
         timeout_ms: int | None = None,
-    ) -> Impact:
-        found = await guarded(
+    ) -> impact_service.Impact:
+        return await guarded(
             ImpactService(info.context.runtime.graph).impact(uid, depth, as_of, _seconds(timeout_ms))
         )
-        return Impact.of(found)
 
     @strawberry.field(
         description="What a change to one column of a data source (or snapshot) `uid` affects: the "
-        "features derived from it, the model inputs bound to them and the deployments serving those model versions."
+        "features derived from it, the model inputs bound to them and the deployments serving those model versions.",
+        graphql_type=ColumnImpact,
     )
     async def column_impact(
         self, info: CtxInfo, uid: str, column: str, as_of: datetime | None = None
-    ) -> ColumnImpact:
-        found = await guarded(ImpactService(info.context.runtime.graph).column_impact(uid, column, as_of))
-        return ColumnImpact(
-            source=found.source,
-            column=found.column,
-            as_of=found.as_of,
-            features=[
-                ColumnFeature(feature=f.feature, dtype=f.dtype, columns=f.columns) for f in found.features
-            ],
-            model_inputs=[
-                ModelInputImpact(model_version=i.model_version, input=i.input, feature=i.feature)
-                for i in found.model_inputs
-            ],
-            model_versions=found.model_versions,
-            deployments=[
-                DeploymentImpact(
-                    deployment=d.deployment, environment=d.environment, model_version=d.model_version
-                )
-                for d in found.deployments
-            ],
-            unrecorded_features=found.unrecorded,
-        )
+    ) -> impact_service.ColumnImpact:
+        return await guarded(ImpactService(info.context.runtime.graph).column_impact(uid, column, as_of))
 
     @strawberry.field(
         description="The manifest to reproduce a model version or a deployment's model version: "

@@ -1,4 +1,9 @@
-"""Types of impact answers: what a change to a node, or to one column of a source, affects."""
+"""Types of impact answers: what a change to a node, or to one column of a source, affects.
+
+The impact service's answers (`impact.Impact`, `impact.ColumnImpact`) are returned as they are:
+these types read them by attribute (``truncatedReason`` and ``unrecordedFeatures`` are their
+``truncation`` and ``unrecorded``); a path count past GraphQL's Int is capped.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +15,9 @@ from lineage_graph.api.graphql.lineage_walks import entity
 from lineage_graph.api.graphql.nodes import CtxInfo, Node
 from lineage_graph.services.lineage import impact as impact_service
 from lineage_graph.services.lineage.walks import Truncation
+
+MAX_INT = 2**31 - 1
+"""The largest GraphQL Int."""
 
 # --- impact ---------------------------------------------------------------------------------
 
@@ -26,35 +34,31 @@ class AffectedNode:
     uid: str = strawberry.field(description="Canonical uid.")
     kind: str = strawberry.field(description="Its kind.")
     distance: int = strawberry.field(description="Fewest edges from the changed node.")
-    path_count: int = strawberry.field(
+
+    @strawberry.field(
         description="Distinct paths (no node twice, at most `depth` edges) from the changed node to it "
         "(capped at 2,147,483,647)."
     )
-    path_count_exact: bool = strawberry.field(
+    def path_count(self, root: impact_service.Affected) -> int:
+        return min(root.path_count, MAX_INT)
+
+    @strawberry.field(
         description="False when `pathCount` is only a lower bound (cyclic graph past the counting "
         "budget, count past the cap, or a truncated walk)."
     )
-    affected: strawberry.Private[impact_service.Affected]
+    def path_count_exact(self, root: impact_service.Affected) -> bool:
+        return root.path_count_exact and root.path_count <= MAX_INT
 
-    @strawberry.field(description="One shortest path from the changed node to it, both included.")
-    def shortest_path(self) -> list[PathStep]:
-        return [PathStep(uid=s.uid, kind=s.kind, via=s.via) for s in self.affected.shortest_path]
+    @strawberry.field(
+        description="One shortest path from the changed node to it, both included.",
+        graphql_type=list[PathStep],
+    )
+    def shortest_path(self, root: impact_service.Affected) -> tuple[impact_service.PathStep, ...]:
+        return root.shortest_path
 
     @strawberry.field(description="The entity itself (batched).")
-    async def node(self, info: CtxInfo) -> Node | None:
-        return await entity(info, self.uid)
-
-    @classmethod
-    def of(cls, a: impact_service.Affected) -> AffectedNode:
-        capped = min(a.path_count, 2**31 - 1)
-        return cls(
-            uid=a.uid,
-            kind=a.kind,
-            distance=a.distance,
-            path_count=capped,
-            path_count_exact=a.path_count_exact and capped == a.path_count,
-            affected=a,
-        )
+    async def node(self, root: impact_service.Affected, info: CtxInfo) -> Node | None:
+        return await entity(info, root.uid)
 
 
 @strawberry.type(description="Affected deployments of one environment.")
@@ -98,33 +102,9 @@ class Impact:
     counts: list[KindCount] = strawberry.field(description="Affected nodes of every kind.")
     affected: int = strawberry.field(description="How many nodes the change reaches.")
     truncated: bool = strawberry.field(description="True when the walk stopped early.")
-    truncated_reason: Truncation | None = strawberry.field(description="Why it stopped early.")
-
-    @classmethod
-    def of(cls, i: impact_service.Impact) -> Impact:
-        def nodes(items: list[impact_service.Affected]) -> list[AffectedNode]:
-            return [AffectedNode.of(a) for a in items]
-
-        return cls(
-            root=i.root,
-            root_kind=i.root_kind,
-            depth=i.depth,
-            as_of=i.as_of,
-            feature_set_versions=nodes(i.feature_set_versions),
-            model_versions=nodes(i.model_versions),
-            deployments=[
-                EnvironmentImpact(environment=e.environment, order=e.order, deployments=nodes(e.deployments))
-                for e in i.deployments
-            ],
-            owners=[
-                OwnerToNotify(uid=o.uid, kind=o.kind, name=o.name, entities=nodes(o.entities))
-                for o in i.owners
-            ],
-            counts=[KindCount(kind=c.kind, count=c.count) for c in i.counts],
-            affected=i.affected,
-            truncated=i.truncated,
-            truncated_reason=i.truncation,
-        )
+    truncation: Truncation | None = strawberry.field(
+        name="truncatedReason", description="Why it stopped early."
+    )
 
 
 @strawberry.type(description="A feature derived from the changed column.")
@@ -159,6 +139,7 @@ class ColumnImpact:
     deployments: list[DeploymentImpact] = strawberry.field(
         description="Deployments serving those model versions."
     )
-    unrecorded_features: list[str] = strawberry.field(
-        description="Features derived from the source whose lineage records no column: they may be affected."
+    unrecorded: list[str] = strawberry.field(
+        name="unrecordedFeatures",
+        description="Features derived from the source whose lineage records no column: they may be affected.",
     )

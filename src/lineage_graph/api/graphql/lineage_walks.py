@@ -1,5 +1,9 @@
 """Types of lineage walks: the nodes reached, the edges walked and the graph they make.
 
+The walk service's answer (`walks.Lineage`) is returned as it is: these types read it by
+attribute (the schema's ``from``, ``to`` and ``truncatedReason`` are its ``source``,
+``target`` and ``truncation``).
+
 A node reached by a walk carries only what the walk read (uid, kind, distance); its full
 entity is the ``node`` field, resolved through the request's node DataLoader, so asking for
 it costs one more round trip whatever the list size.
@@ -56,26 +60,22 @@ class LineageNode:
     )
 
     @strawberry.field(description="Namespace, read from the uid.")
-    def namespace(self) -> str:
-        return _names(self.uid)[0]
+    def namespace(self, root: lineage_service.LineageNode) -> str:
+        return _names(root.uid)[0]
 
     @strawberry.field(description="Name, read from the uid.")
-    def name(self) -> str:
-        return _names(self.uid)[1]
+    def name(self, root: lineage_service.LineageNode) -> str:
+        return _names(root.uid)[1]
 
     @strawberry.field(description="The entity itself, with every field of its type (batched).")
-    async def node(self, info: CtxInfo) -> Node | None:
-        return await entity(info, self.uid)
-
-    @classmethod
-    def of(cls, n: lineage_service.LineageNode) -> LineageNode:
-        return cls(uid=n.uid, kind=n.kind, distance=n.distance, direction=n.direction)
+    async def node(self, root: lineage_service.LineageNode, info: CtxInfo) -> Node | None:
+        return await entity(info, root.uid)
 
 
 @strawberry.type(description="A lineage edge: `from` depends on `to`.")
 class LineageEdge:
-    from_: str = strawberry.field(name="from", description="The dependent.")
-    to: str = strawberry.field(description="What it depends on.")
+    source: str = strawberry.field(name="from", description="The dependent.")
+    target: str = strawberry.field(name="to", description="What it depends on.")
     type: str = strawberry.field(description="READS, PRODUCED_BY, DERIVED_FROM, CONSUMES, SERVES...")
 
 
@@ -93,4 +93,6 @@ class LineageGraph:
     truncated: bool = strawberry.field(
         description="True when the walk stopped early (deadline or node limit): `nodes` is what it found."
     )
-    truncated_reason: Truncation | None = strawberry.field(description="Why it stopped early.")
+    truncation: Truncation | None = strawberry.field(
+        name="truncatedReason", description="Why it stopped early."
+    )
