@@ -48,10 +48,10 @@ class Entity(DomainModel):
 
 
 class NodeInput(Entity):
-    namespace: Namespace
-    name: Name
-    description: Description = ""
-    tags: Tags = Field(default_factory=list)
+    namespace: Namespace = Field(description="Namespace (OpenLineage namespace for sources and jobs).")
+    name: Name = Field(description="Name within the namespace.")
+    description: Description = Field("", description="Free-text documentation.")
+    tags: Tags = Field(default_factory=list, description="Free-form labels.")
 
     def identity(self) -> Uid:
         return Uid(self.KIND, self.namespace, self.name)
@@ -60,11 +60,11 @@ class NodeInput(Entity):
 class Stored(DomainModel):
     model_config = RECORD_CONFIG
 
-    uid: str
-    kind: Kind
-    created_at: AwareDatetime
-    created_by: ShortText
-    retired_at: AwareDatetime | None = None
+    uid: str = Field(description="Canonical id, e.g. featureset:risk/customer_profile@3.")
+    kind: Kind = Field(description="The entity's kind, also its Neo4j label (e.g. FeatureSet).")
+    created_at: AwareDatetime = Field(description="When the entity was first stored.")
+    created_by: ShortText = Field(description="Who stored it first.")
+    retired_at: AwareDatetime | None = Field(None, description="When it was retired, if it was.")
 
     @model_validator(mode="after")
     def _check_identity(self) -> Self:

@@ -56,26 +56,32 @@ class RunState(StrEnum):
 
 
 class CodeRef(DomainModel):
-    repo: UriText
-    commit: Token
-    path: Annotated[str, Field(max_length=MAX_URI_LENGTH)] | None = None
+    repo: UriText = Field(description="Repository URL.")
+    commit: Token = Field(description="Commit hash or tag.")
+    path: Annotated[str, Field(max_length=MAX_URI_LENGTH)] | None = Field(
+        None, description="Path of the file in the repository."
+    )
 
 
 class SchemaField(DomainModel):
-    name: ColumnName
-    dtype: DtypeValue
-    description: Description = ""
-    native_type: ShortText | None = None
+    name: ColumnName = Field(description="Column name.")
+    dtype: DtypeValue = Field(description="Platform-neutral dtype (INT64, STRING, ...; see Feature.dtype).")
+    description: Description = Field("", description="What the column holds.")
+    native_type: ShortText | None = Field(None, description="The platform's own type name.")
 
 
 class DataSourceInput(NodeInput):
     KIND: ClassVar[Kind] = Kind.SOURCE
 
-    classification: Classification = Classification.INTERNAL
-    retention_days: Annotated[int, Field(ge=1, le=MAX_RETENTION_DAYS, strict=True)] | None = None
-    platform: ShortText | None = None
+    classification: Classification = Field(
+        Classification.INTERNAL, description="PUBLIC, INTERNAL (the default), CONFIDENTIAL or PII."
+    )
+    retention_days: Annotated[int, Field(ge=1, le=MAX_RETENTION_DAYS, strict=True)] | None = Field(
+        None, description="How long its data may be kept, in days."
+    )
+    platform: ShortText | None = Field(None, description="postgres, snowflake, s3, kafka...")
     schema_fields: Annotated[list[SchemaField], unique_by("schema field", "name")] = Field(
-        default_factory=list, max_length=MAX_SCHEMA_FIELDS
+        default_factory=list, max_length=MAX_SCHEMA_FIELDS, description="Its columns."
     )
 
     @field_validator("namespace")
@@ -87,10 +93,10 @@ class DataSourceInput(NodeInput):
 class DatasetSnapshotInput(NodeInput):
     KIND: ClassVar[Kind] = Kind.SNAPSHOT
 
-    version: Token
-    content_hash: Token | None = None
-    row_count: Annotated[int, Field(ge=0, strict=True)] | None = None
-    expires_at: AwareDatetime | None = None
+    version: Token = Field(description="The snapshot's version id.")
+    content_hash: Token | None = Field(None, description="Hash of its content.")
+    row_count: Annotated[int, Field(ge=0, strict=True)] | None = Field(None, description="Number of rows.")
+    expires_at: AwareDatetime | None = Field(None, description="When it must be deleted.")
 
     @field_validator("namespace")
     @classmethod
@@ -104,18 +110,18 @@ class DatasetSnapshotInput(NodeInput):
 class TransformInput(NodeInput):
     KIND: ClassVar[Kind] = Kind.TRANSFORM
 
-    type: TransformType
-    code_ref: CodeRef | None = None
-    sql: SqlText | None = None
+    type: TransformType = Field(description="SQL, SPARK, PYTHON or DBT.")
+    code_ref: CodeRef | None = Field(None, description="Where its code lives.")
+    sql: SqlText | None = Field(None, description="Its SQL, when it is a query.")
 
 
 class TransformRunInput(NodeInput):
     KIND: ClassVar[Kind] = Kind.TRANSFORM_RUN
 
-    run_id: Token
-    state: RunState
-    started_at: AwareDatetime | None = None
-    ended_at: AwareDatetime | None = None
+    run_id: Token = Field(description="The run id (OpenLineage runId).")
+    state: RunState = Field(description="The run's state.")
+    started_at: AwareDatetime | None = Field(None, description="When it started.")
+    ended_at: AwareDatetime | None = Field(None, description="When it ended.")
 
     @model_validator(mode="after")
     def _check(self) -> Self:

@@ -43,29 +43,29 @@ class FeatureSetInput(NodeInput):
     KIND: ClassVar[Kind] = Kind.FEATURE_SET
 
     entities: Annotated[list[FeatureName], unique_by("entity")] = Field(
-        default_factory=list, max_length=MAX_ENTITIES
+        default_factory=list, max_length=MAX_ENTITIES, description="Entity join keys."
     )
-    owner: OwnerUid | None = None
+    owner: OwnerUid | None = Field(None, description="Team or principal uid.")
 
 
 class FeatureInput(DomainModel):
-    name: FeatureName
-    dtype: DtypeValue
-    description: Description = ""
+    name: FeatureName = Field(description="Feature name ([A-Za-z_][A-Za-z0-9_]*).")
+    dtype: DtypeValue = Field(description="BOOL, INT32, INT64, FLOAT32, FLOAT64, STRING, BYTES, ...")
+    description: Description = Field("", description="Documentation.")
 
 
 class FeatureSetVersionInput(NodeInput):
     KIND: ClassVar[Kind] = Kind.FEATURE_SET_VERSION
 
-    version: VersionNumber
-    contract: Contract
-    status: VersionStatus = VersionStatus.ACTIVE
-    sunset_at: AwareDatetime | None = None
-    store: Token | None = None
+    version: VersionNumber = Field(description="Version number, above every published one.")
+    contract: Contract = Field(description="Semver contract matching the schema change, e.g. 2.1.0.")
+    status: VersionStatus = Field(VersionStatus.ACTIVE, description="ACTIVE, DEPRECATED or RETIRED.")
+    sunset_at: AwareDatetime | None = Field(None, description="When a deprecated version stops being served.")
+    store: Token | None = Field(None, description="The online/offline store serving it.")
     features: Annotated[
         list[FeatureInput],
         unique_by("feature", "name"),
-        Field(min_length=1, max_length=MAX_FEATURES_PER_VERSION),
+        Field(min_length=1, max_length=MAX_FEATURES_PER_VERSION, description="The schema."),
     ]
 
     def identity(self) -> Uid:
@@ -98,10 +98,13 @@ class FeatureNode(Entity):
     KIND: ClassVar[Kind] = Kind.FEATURE
 
     namespace: Namespace
-    feature_set: Name
-    version: VersionNumber
+    feature_set: Name = Field(description="Name of the feature set.")
+    version: VersionNumber = Field(description="The feature-set version it belongs to.")
     name: FeatureName
-    dtype: DtypeValue
+    dtype: DtypeValue = Field(
+        description="One of BOOL, INT32, INT64, FLOAT32, FLOAT64, STRING, BYTES, TIMESTAMP, DATE and "
+        "their ARRAY_ forms."
+    )
     description: Description = ""
 
     def identity(self) -> Uid:

@@ -31,7 +31,9 @@ class ViolationLevel(StrEnum):
 class TeamInput(NodeInput):
     KIND: ClassVar[Kind] = Kind.TEAM
 
-    roles: Annotated[list[Token], unique_by("role")] = Field(default_factory=list, max_length=MAX_LIST_ITEMS)
+    roles: Annotated[list[Token], unique_by("role")] = Field(
+        default_factory=list, max_length=MAX_LIST_ITEMS, description="Its roles."
+    )
 
 
 class PrincipalInput(TeamInput):

@@ -47,31 +47,33 @@ class RiskTier(StrEnum):
 
 
 class InputBinding(DomainModel):
-    input: ColumnName
-    feature: FeatureUid
+    input: ColumnName = Field(description="The model's input name.")
+    feature: FeatureUid = Field(description="Feature uid, e.g. feature:risk/customer_profile@3#age.")
 
 
 class ModelInput(NodeInput):
     KIND: ClassVar[Kind] = Kind.MODEL
 
-    risk_tier: RiskTier
-    owner: OwnerUid | None = None
+    risk_tier: RiskTier = Field(description="LOW, MEDIUM or HIGH.")
+    owner: OwnerUid | None = Field(None, description="Team or principal uid.")
 
 
 class ModelVersionInput(NodeInput):
     KIND: ClassVar[Kind] = Kind.MODEL_VERSION
 
-    version: VersionNumber
-    artifact_uri: UriText
-    framework: ShortText | None = None
-    hyperparameters: ParamMap = Field(default_factory=dict)
-    random_seed: Seed | None = None
-    training_script: CodeRef | None = None
-    training_run: TrainingRunUid | None = None
-    inputs: Annotated[list[InputBinding], unique_by("model input", "input")] = Field(
-        default_factory=list, max_length=MAX_MODEL_INPUTS
+    version: VersionNumber = Field(description="Version number, above every registered one.")
+    artifact_uri: UriText = Field(description="Where the artifact is stored.")
+    framework: ShortText | None = Field(None, description="xgboost, pytorch, sklearn...")
+    hyperparameters: ParamMap = Field(default_factory=dict, description="Hyperparameters (name → scalar).")
+    random_seed: Seed | None = Field(None, description="The training seed.")
+    training_script: CodeRef | None = Field(None, description="The training script.")
+    training_run: TrainingRunUid | None = Field(
+        None, description="Uid of an existing training run (or give `run`)."
     )
-    status: VersionStatus = VersionStatus.ACTIVE
+    inputs: Annotated[list[InputBinding], unique_by("model input", "input")] = Field(
+        default_factory=list, max_length=MAX_MODEL_INPUTS, description="Inputs."
+    )
+    status: VersionStatus = Field(VersionStatus.ACTIVE, description="ACTIVE, DEPRECATED or RETIRED.")
 
     def identity(self) -> Uid:
         return Uid.of(self.KIND, self.namespace, self.name, self.version)
@@ -80,12 +82,12 @@ class ModelVersionInput(NodeInput):
 class TrainingRunInput(NodeInput):
     KIND: ClassVar[Kind] = Kind.TRAINING_RUN
 
-    run_id: Token
-    params: ParamMap = Field(default_factory=dict)
-    seed: Seed | None = None
-    started_at: AwareDatetime | None = None
-    ended_at: AwareDatetime | None = None
-    external_ref: ShortText | None = None
+    run_id: Token = Field(description="The run id (e.g. the MLflow run id).")
+    params: ParamMap = Field(default_factory=dict, description="Run parameters (name → scalar).")
+    seed: Seed | None = Field(None, description="The random seed.")
+    started_at: AwareDatetime | None = Field(None, description="When it started.")
+    ended_at: AwareDatetime | None = Field(None, description="When it ended.")
+    external_ref: ShortText | None = Field(None, description="Reference in an external tracker.")
 
     @model_validator(mode="after")
     def _check(self) -> Self:
@@ -99,10 +101,10 @@ class TrainingRunInput(NodeInput):
 class EvaluationInput(NodeInput):
     KIND: ClassVar[Kind] = Kind.EVALUATION
 
-    model_version: ModelVersionUid
-    metrics: Annotated[MetricMap, Field(min_length=1)]
-    dataset: SnapshotUid | None = None
-    baseline: EvaluationUid | None = None
+    model_version: ModelVersionUid = Field(description="Uid of the model version evaluated.")
+    metrics: Annotated[MetricMap, Field(min_length=1)] = Field(description="Metric name → value.")
+    dataset: SnapshotUid | None = Field(None, description="Uid of the dataset snapshot it was measured on.")
+    baseline: EvaluationUid | None = Field(None, description="Uid of the evaluation it is compared against.")
 
 
 class Model(ModelInput, Stored): ...

@@ -46,26 +46,34 @@ class EnvironmentInput(NodeInput):
     KIND: ClassVar[Kind] = Kind.ENVIRONMENT
 
     namespace: Namespace = GLOBAL_NAMESPACE
-    order: Annotated[int, Field(ge=0, le=MAX_INT_VERSION, strict=True)]
+    order: Annotated[int, Field(ge=0, le=MAX_INT_VERSION, strict=True)] = Field(
+        description="Position in the promotion order."
+    )
     approved_targets: Annotated[list[Token], unique_by("approved target")] = Field(
-        default_factory=list, max_length=MAX_LIST_ITEMS
+        default_factory=list, max_length=MAX_LIST_ITEMS, description="Targets deployments here may use."
     )
 
 
 class DeploymentInput(NodeInput):
     KIND: ClassVar[Kind] = Kind.DEPLOYMENT
 
-    model_version: ModelVersionUid
-    environment: EnvironmentUid
-    target: Token
-    mode: DeploymentMode = DeploymentMode.LIVE
-    traffic_percent: Annotated[Number, Field(ge=0, le=100)] = 100.0
-    status: DeploymentStatus = DeploymentStatus.PENDING
-    started_at: AwareDatetime | None = None
-    serves_from: Annotated[list[FeatureSetVersionUid], unique_by("feature-set version")] = Field(
-        default_factory=list, max_length=MAX_LIST_ITEMS
+    model_version: ModelVersionUid = Field(description="Uid of the model version.")
+    environment: EnvironmentUid = Field(description="Uid of the environment, e.g. environment:global/dev.")
+    target: Token = Field(description="Where it runs (k8s-prod, sagemaker-prod...).")
+    mode: DeploymentMode = Field(DeploymentMode.LIVE, description="LIVE, SHADOW or CANARY.")
+    traffic_percent: Annotated[Number, Field(ge=0, le=100)] = Field(
+        100.0, description="Share of traffic it takes."
     )
-    shadows: DeploymentUid | None = None
+    status: DeploymentStatus = Field(
+        DeploymentStatus.PENDING, description="PENDING, ACTIVE, STOPPED or FAILED."
+    )
+    started_at: AwareDatetime | None = Field(None, description="When it started serving.")
+    serves_from: Annotated[list[FeatureSetVersionUid], unique_by("feature-set version")] = Field(
+        default_factory=list,
+        max_length=MAX_LIST_ITEMS,
+        description="Feature-set versions on the serving path (default: the training-time versions).",
+    )
+    shadows: DeploymentUid | None = Field(None, description="Live deployment it shadows.")
 
     @model_validator(mode="after")
     def _check(self) -> Self:

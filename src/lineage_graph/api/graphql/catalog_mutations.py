@@ -14,7 +14,6 @@ import strawberry
 
 from lineage_graph import domain
 from lineage_graph.api.graphql.authz import authz
-from lineage_graph.api.graphql.enums import Outcome
 from lineage_graph.api.graphql.errors import (
     PolicyFinding,
     RefusalType,
@@ -35,16 +34,23 @@ from lineage_graph.api.graphql.inputs import (
     plain,
     to_domain,
 )
-from lineage_graph.api.graphql.nodes import (
-    CtxInfo,
-    Deployment,
-    FeatureSetVersion,
-    ModelVersion,
-    Node,
-    TrainingRun,
-    record_node,
+from lineage_graph.api.graphql.mutation_results import (
+    Approved,
+    ApproveResult,
+    BatchWriteResult,
+    BatchWritten,
+    Deployed,
+    DeployResult,
+    ModelVersionRegistered,
+    ModelVersionResult,
+    Published,
+    PublishResult,
+    WriteResult,
+    Written,
 )
-from lineage_graph.domain import DomainError, ErrorCode, Kind, Stored, Uid, validate
+from lineage_graph.api.graphql.node_types import Deployment, FeatureSetVersion, ModelVersion, TrainingRun
+from lineage_graph.api.graphql.nodes import CtxInfo, record_node
+from lineage_graph.domain import DomainError, ErrorCode, Kind, Uid, validate
 from lineage_graph.services.catalog import service as services
 from lineage_graph.services.catalog.service import MAX_BATCH
 
@@ -56,89 +62,6 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 S = TypeVar("S")
-
-
-@strawberry.type(description="The entity written, and whether it was created, updated or already so.")
-class Written:
-    outcome: Outcome = strawberry.field(description="CREATED, UPDATED or UNCHANGED (an identical re-send).")
-    node: Node = strawberry.field(description="The entity as stored.")
-
-
-@strawberry.type(description="A batch written in one transaction.")
-class BatchWritten:
-    created: int = strawberry.field(description="Entities created.")
-    updated: int = strawberry.field(description="Entities changed.")
-    unchanged: int = strawberry.field(description="Entities already stored identically.")
-    records: strawberry.Private[list[Stored]]
-
-    @strawberry.field(description="Every entity of the batch, in request order.")
-    def nodes(self) -> list[Node]:
-        return [record_node(r) for r in self.records]
-
-
-@strawberry.type(description="A published feature-set version and its contract bump.")
-class Published:
-    outcome: Outcome = strawberry.field(description="CREATED, or UNCHANGED for an identical re-send.")
-    feature_set_version: FeatureSetVersion = strawberry.field(description="The version.")
-    bump: str | None = strawberry.field(
-        description="MAJOR, MINOR, PATCH or NONE; null for the first version."
-    )
-    warnings: list[PolicyFinding] = strawberry.field(
-        description="Non-blocking findings of the schema standards (lineage_graph.schema)."
-    )
-
-
-@strawberry.type(description="A registered model version and the training run recorded with it.")
-class ModelVersionRegistered:
-    outcome: Outcome = strawberry.field(description="CREATED, or UNCHANGED for an identical re-send.")
-    model_version: ModelVersion = strawberry.field(description="The model version.")
-    training_run: TrainingRun | None = strawberry.field(description="The training run, when one was given.")
-    warnings: list[PolicyFinding] = strawberry.field(
-        description="Lineage gaps (lineage_graph.lineage) and deprecated feature-set versions it "
-        "consumes (lineage_graph.deprecation, naming the replacement): reported, never blocking here; "
-        "lineage gaps block deployment to prod."
-    )
-
-
-@strawberry.type(description="A deployment created (deploy, promote) or changed (retire).")
-class Deployed:
-    outcome: Outcome = strawberry.field(description="CREATED, UPDATED or UNCHANGED.")
-    deployment: Deployment = strawberry.field(description="The deployment.")
-    warnings: list[PolicyFinding] = strawberry.field(
-        description="Non-blocking findings of the promotion and targets gates, e.g. a deprecated "
-        "feature-set version before its sunset, with the replacement to move to."
-    )
-
-
-@strawberry.type(description="An approval recorded.")
-class Approved:
-    outcome: Outcome = strawberry.field(description="CREATED, or UNCHANGED when already approved.")
-    subject: Node = strawberry.field(description="What was approved.")
-    reviewer: str = strawberry.field(description="Who approved.")
-    comment: str = strawberry.field(description="The reviewer's comment.")
-    at: datetime = strawberry.field(description="When it was first approved.")
-
-
-WriteResult = Annotated[
-    Written | RefusalType, strawberry.union("WriteResult", description="A write or a refusal.")
-]
-BatchWriteResult = Annotated[
-    BatchWritten | RefusalType,
-    strawberry.union("BatchWriteResult", description="A batch write or a refusal."),
-]
-PublishResult = Annotated[
-    Published | RefusalType, strawberry.union("PublishResult", description="A publish or a refusal.")
-]
-ModelVersionResult = Annotated[
-    ModelVersionRegistered | RefusalType,
-    strawberry.union("ModelVersionResult", description="A model version registered or a refusal."),
-]
-DeployResult = Annotated[
-    Deployed | RefusalType, strawberry.union("DeployResult", description="A deployment or a refusal.")
-]
-ApproveResult = Annotated[
-    Approved | RefusalType, strawberry.union("ApproveResult", description="An approval or a refusal.")
-]
 
 
 async def _attempt(work: Callable[[], Awaitable[T]]) -> T | RefusalType:
@@ -292,12 +215,13 @@ def _validate_at(model: type[M], data: dict[str, Any], path: str) -> M:
 
 
 def _deployment(value: DeployInput) -> domain.DeploymentInput:
-    model_version = Uid.parse(value.model_version, expect=Kind.MODEL_VERSION)
-    name = value.name if isinstance(value.name, str) else None
+    data = plain(value)
+    model_version = Uid.parse(data["modelVersion"], expect=Kind.MODEL_VERSION)
+    name = data.get("name")
     if name is None:
-        name = services.default_deployment_name(value.model_version, value.environment, value.mode)
-    data = plain(value, frozenset({"name"})) | {"namespace": model_version.namespace, "name": name}
-    return validate(domain.DeploymentInput, data)
+        mode = domain.DeploymentMode(data["mode"])
+        name = services.default_deployment_name(data["modelVersion"], data["environment"], mode)
+    return validate(domain.DeploymentInput, data | {"namespace": model_version.namespace, "name": name})
 
 
 # --- the mutations ----------------------------------------------------------------------------
@@ -370,10 +294,9 @@ class CatalogMutation:
             result = await info.context.catalog.publish_feature_set_version(
                 _publication(input), actor=info.context.actor
             )
-            node = record_node(
+            node = FeatureSetVersion.of(
                 result.written.record, {"bump": result.bump.value if result.bump else "INITIAL"}
             )
-            assert isinstance(node, FeatureSetVersion)
             return Published(
                 outcome=result.written.outcome,
                 feature_set_version=node,
@@ -406,14 +329,10 @@ class CatalogMutation:
             result = await info.context.catalog.register_model_version(
                 _model_version(input, run), actor=info.context.actor
             )
-            version = record_node(result.written.record)
-            training_run = record_node(result.training_run.record) if result.training_run else None
-            assert isinstance(version, ModelVersion)
-            assert training_run is None or isinstance(training_run, TrainingRun)
             return ModelVersionRegistered(
                 outcome=result.written.outcome,
-                model_version=version,
-                training_run=training_run,
+                model_version=ModelVersion.of(result.written.record),
+                training_run=TrainingRun.of(result.training_run.record) if result.training_run else None,
                 warnings=PolicyFinding.many(result.warnings),
             )
 
@@ -535,6 +454,8 @@ class CatalogMutation:
 
 
 def _deployed(written: services.Written[Any]) -> Deployed:
-    node = record_node(written.record)
-    assert isinstance(node, Deployment)
-    return Deployed(outcome=written.outcome, deployment=node, warnings=PolicyFinding.many(written.warnings))
+    return Deployed(
+        outcome=written.outcome,
+        deployment=Deployment.of(written.record),
+        warnings=PolicyFinding.many(written.warnings),
+    )

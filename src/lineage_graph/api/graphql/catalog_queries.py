@@ -13,19 +13,15 @@ import strawberry
 from graphql import GraphQLError
 
 from lineage_graph.api.graphql.authz import authz, by_name
-from lineage_graph.api.graphql.nodes import (
-    AuditEvent,
-    CtxInfo,
+from lineage_graph.api.graphql.node_types import (
     DataSource,
     Environment,
     FeatureSet,
     FeatureSetVersion,
     Model,
-    Node,
     Transform,
-    maybe_node,
-    to_node,
 )
+from lineage_graph.api.graphql.nodes import AuditEvent, CtxInfo, Node, maybe_node, to_node
 from lineage_graph.domain import DomainError, Kind, Uid, dataset_uid, job_uid
 
 if TYPE_CHECKING:

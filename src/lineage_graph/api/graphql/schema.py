@@ -18,7 +18,7 @@ from lineage_graph.api.graphql.context import Context
 from lineage_graph.api.graphql.errors import REFUSALS
 from lineage_graph.api.graphql.governance import GovernanceQuery
 from lineage_graph.api.graphql.lineage import LineageQuery
-from lineage_graph.api.graphql.nodes import ALL_NODE_TYPES
+from lineage_graph.api.graphql.node_types import ALL_NODE_TYPES
 from lineage_graph.api.graphql.scalars import SCALAR_OVERRIDES
 from lineage_graph.api.graphql.system import ServerInfo
 from lineage_graph.policy.engine import PolicyEngineUnavailableError

@@ -12,164 +12,46 @@ does not look at: the code of the jobs producing the feature versions.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Final
 
-from lineage_graph.domain import Kind, Uid
+from lineage_graph.domain import CodeRef, Kind, Uid
+from lineage_graph.domain.reproduction import (
+    MissingItem,
+    ReproductionDataset,
+    ReproductionDeployment,
+    ReproductionEvaluation,
+    ReproductionFeatureVersion,
+    ReproductionInput,
+    ReproductionJob,
+    ReproductionManifest,
+    ReproductionRun,
+)
 from lineage_graph.graph.codec import decode
 from lineage_graph.services.errors import NotFound
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
-    from datetime import datetime
 
     from lineage_graph.graph import Graph
 
 PINNED_COMMIT: Final = re.compile(r"^[0-9a-f]{7,64}$")
 
 
-@dataclass(frozen=True, slots=True)
-class CodeRef:
-    repo: str
-    commit: str
-    path: str | None = None
-
-    @classmethod
-    def of(cls, value: Any) -> CodeRef | None:
-        if not isinstance(value, dict) or not value.get("repo") or not value.get("commit"):
-            return None
-        return cls(str(value["repo"]), str(value["commit"]), value.get("path"))
+def _code_ref(value: Any) -> CodeRef | None:
+    """A stored code pointer, read as leniently as before validation existed (repo and commit)."""
+    if not isinstance(value, dict) or not value.get("repo") or not value.get("commit"):
+        return None
+    return CodeRef.model_construct(
+        repo=str(value["repo"]), commit=str(value["commit"]), path=value.get("path")
+    )
 
 
-@dataclass(frozen=True, slots=True)
-class Job:
-    """The transform (or transform run) producing a feature-set version, and its code."""
-
-    uid: str
-    kind: str
-    type: str | None
-    code_ref: CodeRef | None
-    sql: str | None
-
-    @property
-    def has_code(self) -> bool:
-        return self.code_ref is not None or bool(self.sql)
-
-
-@dataclass(frozen=True, slots=True)
-class FeatureVersion:
-    uid: str
-    contract: str | None
-    status: str | None
-    job: Job | None
-
-
-@dataclass(frozen=True, slots=True)
-class Input:
-    input: str
-    feature: str
-    dtype: str | None
-    feature_set_version: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class TrainingRunInfo:
-    uid: str
-    run_id: str | None
-    seed: int | None
-    params: dict[str, Any]
-    external_ref: str | None
-    started_at: datetime | None
-    ended_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class Snapshot:
-    uid: str
-    source: str | None
-    version: str | None
-    content_hash: str | None
-    row_count: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class EvaluationInfo:
-    uid: str
-    metrics: dict[str, Any]
-    dataset: str | None
-    baseline: str | None
-    baseline_metrics: dict[str, Any] | None
-
-
-@dataclass(frozen=True, slots=True)
-class Missing:
-    code: str
-    item: str
-    message: str
-
-
-@dataclass(frozen=True, slots=True)
-class DeploymentInfo:
-    uid: str
-    environment: str | None
-    serves_from: list[str]
-
-
-@dataclass(frozen=True, slots=True)
-class Manifest:
-    subject: str
-    subject_kind: str
-    model_version: str
-    artifact_uri: str | None
-    framework: str | None
-    hyperparameters: dict[str, Any]
-    seed: int | None
-    training_script: CodeRef | None
-    training_run: TrainingRunInfo | None
-    inputs: list[Input]
-    feature_set_versions: list[FeatureVersion]
-    datasets: list[Snapshot]
-    evaluations: list[EvaluationInfo]
-    deployment: DeploymentInfo | None
-    missing: list[Missing] = field(default_factory=list)
-    training_script_raw: Any = None
-
-    @property
-    def complete(self) -> bool:
-        return not self.missing
-
-    def policy_input(self) -> dict[str, Any]:
-        """The document the `lineage_graph.lineage` policy decides on, for this model version."""
-        version: dict[str, Any] = {
-            "uid": self.model_version,
-            "hyperparameters": self.hyperparameters,
-            "features": [i.feature for i in self.inputs],
-            "snapshots": [d.uid for d in self.datasets],
-            "evaluations": [
-                {"uid": e.uid, **({"baseline": {"uid": e.baseline}} if e.baseline else {})}
-                for e in self.evaluations
-            ],
-        }
-        if isinstance(self.training_script_raw, dict):
-            version["trainingScript"] = self.training_script_raw
-        if self.seed is not None and (self.training_run is None or self.training_run.seed != self.seed):
-            version["randomSeed"] = self.seed
-        if self.training_run is not None:
-            run: dict[str, Any] = {"uid": self.training_run.uid}
-            if self.training_run.run_id:
-                run["runId"] = self.training_run.run_id
-            if self.training_run.seed is not None:
-                run["seed"] = self.training_run.seed
-            version["trainingRun"] = run
-        return {"modelVersion": version}
-
-
-def _missing(m: Manifest) -> list[Missing]:
-    out: list[Missing] = []
+def _missing(m: ReproductionManifest) -> list[MissingItem]:
+    out: list[MissingItem] = []
     uid = m.model_version
 
     def add(code: str, item: str, message: str) -> None:
-        out.append(Missing(code, item, message))
+        out.append(MissingItem(code=code, item=item, message=message))
 
     if m.training_run is None:
         add("LINEAGE_MISSING_TRAINING_RUN", "trainingRun", f"{uid} has no recorded training run.")
@@ -211,13 +93,13 @@ def _missing(m: Manifest) -> list[Missing]:
     return out
 
 
-def _job(producer: Mapping[str, Any] | None, transform: Mapping[str, Any] | None) -> Job | None:
+def _job(producer: Mapping[str, Any] | None, transform: Mapping[str, Any] | None) -> ReproductionJob | None:
     if producer is None:
         return None
     own = decode(producer)
     parent = decode(transform) if transform is not None else {}
-    code = CodeRef.of(own.get("codeRef")) or CodeRef.of(parent.get("codeRef"))
-    return Job(
+    code = _code_ref(own.get("codeRef")) or _code_ref(parent.get("codeRef"))
+    return ReproductionJob(
         uid=str(own["uid"]),
         kind=str(own.get("kind")),
         type=own.get("type") or parent.get("type"),
@@ -238,7 +120,7 @@ class ReproductionService:
     def __init__(self, graph: Graph) -> None:
         self.graph = graph
 
-    async def manifest(self, uid: str) -> Manifest:
+    async def manifest(self, uid: str) -> ReproductionManifest:
         subject = Uid.parse(uid, expect=(Kind.MODEL_VERSION, Kind.DEPLOYMENT)).format()
         rows = await self.graph.read("lineage/reproduction", {"uid": subject})
         if not rows:
@@ -249,7 +131,7 @@ class ReproductionService:
         mv = decode(row["modelVersion"])
         run_props = decode(row["run"]) if row["run"] is not None else None
         run = (
-            TrainingRunInfo(
+            ReproductionRun(
                 uid=str(run_props["uid"]),
                 run_id=run_props.get("runId"),
                 seed=_int(run_props.get("seed")),
@@ -261,21 +143,28 @@ class ReproductionService:
             if run_props is not None
             else None
         )
-        versions: dict[str, FeatureVersion] = {}
-        inputs: list[Input] = []
+        versions: dict[str, ReproductionFeatureVersion] = {}
+        inputs: list[ReproductionInput] = []
         for item in row["inputs"]:
             version = decode(item["version"]) if item["version"] is not None else None
             version_uid = str(version["uid"]) if version else None
             if version is not None and version_uid is not None and version_uid not in versions:
-                versions[version_uid] = FeatureVersion(
-                    version_uid,
-                    version.get("contract"),
-                    version.get("status"),
-                    _job(item["producer"], item["transform"]),
+                versions[version_uid] = ReproductionFeatureVersion(
+                    uid=version_uid,
+                    contract=version.get("contract"),
+                    status=version.get("status"),
+                    job=_job(item["producer"], item["transform"]),
                 )
-            inputs.append(Input(str(item["input"]), str(item["feature"]), item["dtype"], version_uid))
+            inputs.append(
+                ReproductionInput(
+                    input=str(item["input"]),
+                    feature=str(item["feature"]),
+                    dtype=item["dtype"],
+                    feature_set_version=version_uid,
+                )
+            )
         datasets = [
-            Snapshot(
+            ReproductionDataset(
                 uid=str(s["uid"]),
                 source=item["source"],
                 version=s.get("version"),
@@ -290,7 +179,7 @@ class ReproductionService:
             e = decode(item["evaluation"])
             b = decode(item["baseline"]) if item["baseline"] is not None else None
             evaluations.append(
-                EvaluationInfo(
+                ReproductionEvaluation(
                     uid=str(e["uid"]),
                     metrics=_dict(e.get("metrics")),
                     dataset=item["dataset"],
@@ -302,10 +191,12 @@ class ReproductionService:
         deployment = None
         if subject_props.get("kind") == Kind.DEPLOYMENT.value:
             environment = row["environments"][0] if row["environments"] else subject_props.get("environment")
-            deployment = DeploymentInfo(subject, environment, list(row["servesFrom"]))
+            deployment = ReproductionDeployment(
+                uid=subject, environment=environment, serves_from=list(row["servesFrom"])
+            )
         script = mv.get("trainingScript")
         seed = _int(mv.get("randomSeed"))
-        manifest = Manifest(
+        manifest = ReproductionManifest(
             subject=subject,
             subject_kind=str(subject_props.get("kind")),
             model_version=str(mv["uid"]),
@@ -313,7 +204,7 @@ class ReproductionService:
             framework=mv.get("framework"),
             hyperparameters=_dict(mv.get("hyperparameters")),
             seed=seed if seed is not None else (run.seed if run else None),
-            training_script=CodeRef.of(script),
+            training_script=_code_ref(script),
             training_run=run,
             inputs=inputs,
             feature_set_versions=sorted(versions.values(), key=lambda v: v.uid),
@@ -322,4 +213,4 @@ class ReproductionService:
             deployment=deployment,
             training_script_raw=script,
         )
-        return replace(manifest, missing=_missing(manifest))
+        return manifest.model_copy(update={"missing": _missing(manifest)})
