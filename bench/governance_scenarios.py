@@ -37,7 +37,8 @@ from lineage_graph.policy import PolicyEngine
 from lineage_graph.policy.decisions import Package
 from lineage_graph.policy.sync import PolicySet, sync_policies
 from lineage_graph.services.governance import inputs
-from lineage_graph.services.governance.compliance import ComplianceScan, Scope, deployment_promotion
+from lineage_graph.services.governance.compliance import ComplianceScan, Scope
+from lineage_graph.services.governance.families import deployment_promotion
 from lineage_graph.settings import Settings
 
 if TYPE_CHECKING:

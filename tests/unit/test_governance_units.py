@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING
 import pytest
 from graphql import OperationType, parse
 
-from lineage_graph.api.graphql.access import Resource, action_of, resources_of, root_fields
+from lineage_graph.api.graphql.access import declarations, root_fields
+from lineage_graph.api.graphql.authz import Access, Resource
+from lineage_graph.api.graphql.schema import schema
 from lineage_graph.policy.principals import UNAUTHENTICATED, Authenticator, AuthMode, hash_token
 from lineage_graph.services.governance import inputs
 from lineage_graph.services.governance.compliance import Scope
@@ -17,6 +19,23 @@ if TYPE_CHECKING:
     from pathlib import Path
 
 ORDER = {"dev": 1, "staging": 2, "prod": 3}
+
+
+def declared(field: str) -> tuple[Access, bool]:
+    """The `Access` a root field declares, and whether it is a mutation."""
+    mutations = declarations(schema, OperationType.MUTATION)
+    if field in mutations:
+        return mutations[field], True
+    return declarations(schema, OperationType.QUERY)[field], False
+
+
+def action_of(field: str) -> str:
+    access, mutation = declared(field)
+    return access.action_for(mutation=mutation)
+
+
+def resources_of(field: str, arguments: dict[str, object]) -> list[Resource]:
+    return declared(field)[0].resources(arguments)
 
 
 def test_root_fields_resolve_aliases_fragments_variables_and_directives() -> None:
@@ -49,16 +68,14 @@ def test_root_fields_resolve_aliases_fragments_variables_and_directives() -> Non
 
 
 def test_actions_by_field() -> None:
-    assert [
-        action_of(f, mutation=True) for f in ("deploy", "promote", "approve", "setOwner", "registerModel")
-    ] == [
+    assert [action_of(f) for f in ("deploy", "promote", "approve", "setOwner", "registerModel")] == [
         "deploy",
         "promote",
         "approve",
         "admin",
         "write",
     ]
-    assert [action_of(f, mutation=False) for f in ("node", "auditLog", "decisions", "compliance")] == [
+    assert [action_of(f) for f in ("node", "auditLog", "decisions", "compliance")] == [
         "read",
         "audit",
         "audit",

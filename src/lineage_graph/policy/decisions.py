@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 
 class Package(StrEnum):
+    """A package under ``lineage_graph``. The members are the packages code refers to by name; any other
+    name (a family only `services.governance.families` declares) is a package too."""
+
     AUTHZ = "authz"
     RETENTION = "retention"
     DEPRECATION = "deprecation"
@@ -34,6 +37,15 @@ class Package(StrEnum):
     @property
     def path(self) -> str:
         return f"lineage_graph.{self.value}"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Package | None:
+        if not isinstance(value, str) or not value.isidentifier():
+            return None
+        package = str.__new__(cls, value)
+        package._name_ = value.upper()
+        package._value_ = value
+        return cls._value2member_map_.setdefault(value, package)  # type: ignore[return-value]
 
 
 @dataclass(frozen=True)

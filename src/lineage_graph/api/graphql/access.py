@@ -1,10 +1,10 @@
 """Authorisation of every root query and mutation field by ``lineage_graph.authz`` in OPA.
 
 One mechanism for the whole schema: `Authorization` (a schema extension) reads the
-operation's root fields before execution, derives for each an action (`action_of`) and the
-resources it touches (`resources_of`: the namespace of a uid argument or of an input's
-``namespace``; catalog-wide fields use ``*``, which only ``*`` bindings reach) and asks OPA
-for all of them in one call. `Guarded`, a field extension put on every root field by
+operation's root fields before execution, takes for each the action and the resources it
+touches from the `Access` the field declares in its metadata (`api.graphql.authz`: the
+namespace of a uid argument or of an input's ``namespace``; catalog-wide fields use ``*``,
+which only ``*`` bindings reach) and asks OPA for all of them in one call. `Guarded`, a field extension put on every root field by
 `guard_root_fields`, then lets an allowed field run and refuses a denied one: a mutation whose
 result union has `PolicyDenied` returns it (``POLICY_DENIED``, or
 ``POLICY_ENGINE_UNAVAILABLE`` when OPA cannot decide); any other field raises a GraphQL error
@@ -26,6 +26,7 @@ import dataclasses
 import logging
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final
 
 from graphql import (
@@ -41,27 +42,19 @@ from graphql import (
 )
 from graphql.utilities import value_from_ast_untyped
 from strawberry.extensions import FieldExtension, SchemaExtension
+from strawberry.types.base import StrawberryObjectDefinition
 
+from lineage_graph.api.graphql.authz import DEFAULT_ACCESS, Access, Resource, access_of
 from lineage_graph.api.graphql.errors import refusal
-from lineage_graph.domain import (
-    DeploymentMode,
-    DomainError,
-    Kind,
-    Uid,
-    dataset_uid,
-    job_uid,
-    run_uid,
-    snapshot_uid,
-)
 from lineage_graph.policy.decisions import Finding, Package
 from lineage_graph.services.audit.unit import attach
-from lineage_graph.services.catalog.service import default_deployment_name
 from lineage_graph.services.governance.gates import denial
 from lineage_graph.services.governance.inputs import authz_document
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
+    import strawberry
     from graphql import DocumentNode, SelectionSetNode
     from strawberry.types import Info
 
@@ -72,58 +65,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-EVERY_NAMESPACE: Final = "*"
 POLICY_DENIED_TYPE: Final = "PolicyDenied"
-
-MUTATION_ACTIONS: Final[Mapping[str, str]] = {
-    "deploy": "deploy",
-    "promote": "promote",
-    "retireDeployment": "deploy",
-    "deprecate": "deprecate",
-    "approve": "approve",
-    "setOwner": "admin",
-}
-"""Mutations needing more than ``write`` (every other mutation)."""
-
-QUERY_ACTIONS: Final[Mapping[str, str]] = {
-    "auditLog": "audit",
-    "decisions": "audit",
-    "audits": "audit",
-    "audit": "audit",
-}
-"""Queries needing more than ``read`` (every other query)."""
-
-CATALOG_WIDE: Final = frozenset({"audits", "audit"})
-"""Queries about the whole catalog whatever their arguments: only ``*`` bindings reach them."""
-
-UID_ARGUMENTS: Final = ("uid", "subject", "deployment", "modelVersion", "featureSetVersion", "root")
-"""Arguments naming the resource, tried in this order before any other uid-valued argument."""
-
-_INPUT_KINDS: Final[Mapping[str, Kind]] = {
-    "registerDataSource": Kind.SOURCE,
-    "registerDataSources": Kind.SOURCE,
-    "registerDatasetSnapshot": Kind.SNAPSHOT,
-    "registerDatasetSnapshots": Kind.SNAPSHOT,
-    "registerTransform": Kind.TRANSFORM,
-    "registerTransforms": Kind.TRANSFORM,
-    "recordTransformRun": Kind.TRANSFORM_RUN,
-    "recordTransformRuns": Kind.TRANSFORM_RUN,
-    "registerFeatureSet": Kind.FEATURE_SET,
-    "registerFeatureSets": Kind.FEATURE_SET,
-    "publishFeatureSetVersion": Kind.FEATURE_SET_VERSION,
-    "registerModel": Kind.MODEL,
-    "registerModels": Kind.MODEL,
-    "registerModelVersion": Kind.MODEL_VERSION,
-    "recordEvaluation": Kind.EVALUATION,
-    "deploy": Kind.DEPLOYMENT,
-}
-
-
-@dataclass(frozen=True, slots=True)
-class Resource:
-    kind: str
-    uid: str
-    namespace: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,120 +75,15 @@ class RootField:
     arguments: Mapping[str, Any]
 
 
-# --- what a field does to what --------------------------------------------------------------
+# --- what each root field declares -----------------------------------------------------------
 
 
-def action_of(field: str, *, mutation: bool) -> str:
-    if mutation:
-        return MUTATION_ACTIONS.get(field, "write")
-    return QUERY_ACTIONS.get(field, "read")
-
-
-def _parse(value: Any) -> Uid | None:
-    if not isinstance(value, str) or ":" not in value:
-        return None
-    try:
-        return Uid.parse(value)
-    except DomainError:
-        return None
-
-
-def _of_uid(uid: Uid) -> Resource:
-    return Resource(uid.kind.value, uid.format(), uid.namespace)
-
-
-def _text(data: Mapping[str, Any], key: str) -> str:
-    value = data.get(key)
-    return value if isinstance(value, str) else ""
-
-
-def _input_uid(kind: Kind, data: Mapping[str, Any]) -> Uid:
-    namespace, name = _text(data, "namespace"), _text(data, "name")
-    match kind:
-        case Kind.SOURCE:
-            return dataset_uid(namespace, name)
-        case Kind.SNAPSHOT:
-            return snapshot_uid(namespace, name, _text(data, "version"))
-        case Kind.TRANSFORM:
-            return job_uid(namespace, name)
-        case Kind.TRANSFORM_RUN:
-            return run_uid(namespace, name, _text(data, "runId"))
-        case Kind.FEATURE_SET_VERSION | Kind.MODEL_VERSION:
-            return Uid.of(kind, namespace, name, data.get("version"))
-        case _:
-            return Uid(kind, namespace, name)
-
-
-def _deployment(data: Mapping[str, Any]) -> Resource:
-    model_version = _parse(data.get("modelVersion"))
-    if model_version is None:
-        return Resource(Kind.DEPLOYMENT.value, "", EVERY_NAMESPACE)
-    try:
-        name = _text(data, "name") or default_deployment_name(
-            model_version.format(), _text(data, "environment"), DeploymentMode(data.get("mode") or "LIVE")
-        )
-        uid = Uid(Kind.DEPLOYMENT, model_version.namespace, name).format()
-    except (DomainError, ValueError):
-        uid = ""
-    return Resource(Kind.DEPLOYMENT.value, uid, model_version.namespace)
-
-
-def _from_input(kind: Kind, data: Any) -> Resource:
-    if not isinstance(data, dict):
-        return Resource(kind.value, "", EVERY_NAMESPACE)
-    if kind is Kind.DEPLOYMENT:
-        return _deployment(data)
-    try:
-        return _of_uid(_input_uid(kind, data))
-    except (DomainError, TypeError, ValueError):
-        namespace = _text(data, "namespace")
-        return Resource(kind.value, "", namespace or EVERY_NAMESPACE)
-
-
-def _scope(value: Any) -> Resource:
-    """``compliance(scope)``: a namespace, or a uid prefix (``model:risk/credit``)."""
-    if not isinstance(value, str) or not value:
-        return Resource("", "", EVERY_NAMESPACE)
-    if ":" not in value:
-        return Resource("", "", value)
-    rest = value.split(":", 1)[1]
-    namespace = rest.split("/", 1)[0] if "/" in rest else ""
-    return Resource("", "", namespace or EVERY_NAMESPACE)
-
-
-def resources_of(field: str, arguments: Mapping[str, Any]) -> list[Resource]:
-    """The resources a root field acts on (at least one); arguments too malformed to name one
-    make it catalog-wide (``*``: only ``*`` bindings reach it)."""
-    try:
-        return _resources(field, arguments)
-    except (DomainError, TypeError, ValueError):
-        return [Resource("", "", EVERY_NAMESPACE)]
-
-
-def _resources(field: str, arguments: Mapping[str, Any]) -> list[Resource]:
-    if field in CATALOG_WIDE:
-        return [Resource("", "", EVERY_NAMESPACE)]
-    kind = _INPUT_KINDS.get(field)
-    if kind is not None and "input" in arguments:
-        return [_from_input(kind, arguments["input"])]
-    if kind is not None and isinstance(arguments.get("inputs"), list):
-        found = {_from_input(kind, item).namespace for item in arguments["inputs"]}
-        return [Resource(kind.value, "", namespace) for namespace in sorted(found)] or [
-            Resource(kind.value, "", EVERY_NAMESPACE)
-        ]
-    if field == "dataSource":
-        return [_of_uid(dataset_uid(_text(arguments, "namespace"), _text(arguments, "name")))]
-    if field == "transform":
-        return [_of_uid(job_uid(_text(arguments, "namespace"), _text(arguments, "name")))]
-    if field == "compliance":
-        return [_scope(arguments.get("scope"))]
-    named = [arguments[a] for a in UID_ARGUMENTS if a in arguments]
-    others = [v for a, v in arguments.items() if a not in UID_ARGUMENTS]
-    for value in (*named, *others):
-        uid = _parse(value)
-        if uid is not None:
-            return [_of_uid(uid)]
-    return [Resource("", "", EVERY_NAMESPACE)]
+@lru_cache(maxsize=8)
+def declarations(schema: strawberry.Schema, operation: OperationType) -> Mapping[str, Access]:
+    """The `Access` each root field of `operation` declares (`authz`), by GraphQL name."""
+    root = schema.get_type_by_name("Mutation" if operation is OperationType.MUTATION else "Query")
+    fields = root.fields if isinstance(root, StrawberryObjectDefinition) else []
+    return {schema.config.name_converter.get_graphql_name(f): access_of(f.metadata) for f in fields}
 
 
 # --- the operation's root fields ------------------------------------------------------------
@@ -339,12 +176,14 @@ class AccessGuard:
     def actor(self) -> str:
         return self.principal.id or "anonymous"
 
-    async def authorize(self, fields: Sequence[RootField], *, mutation: bool) -> None:
-        requests: list[tuple[RootField, str, Resource]] = [
-            (field, action_of(field.name, mutation=mutation), resource)
-            for field in fields
-            for resource in resources_of(field.name, field.arguments)
-        ]
+    async def authorize(
+        self, fields: Sequence[RootField], declared: Mapping[str, Access], *, mutation: bool
+    ) -> None:
+        requests: list[tuple[RootField, str, Resource]] = []
+        for field in fields:
+            access = declared.get(field.name, DEFAULT_ACCESS)
+            action = access.action_for(mutation=mutation)
+            requests += [(field, action, resource) for resource in access.resources(field.arguments)]
         if not requests:
             return
         subjects = [
@@ -393,7 +232,8 @@ class Authorization(SchemaExtension):
             operation = root_fields(document, context.operation_name, context.variables)
         if operation is not None:
             kind, fields = operation
-            await guard.authorize(fields, mutation=kind is OperationType.MUTATION)
+            declared = declarations(context.schema, kind)
+            await guard.authorize(fields, declared, mutation=kind is OperationType.MUTATION)
         try:
             with attach(guard):
                 yield

@@ -15,6 +15,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry.scalars import JSON
 
+from lineage_graph.api.graphql.authz import authz
 from lineage_graph.api.graphql.nodes import CtxInfo
 from lineage_graph.graph.readonly import CypherError, WriteRefusedError
 from lineage_graph.services.reports import AuditError, AuditErrorCode, AuditService
@@ -76,10 +77,12 @@ def _error(exc: AuditError) -> GraphQLError:
 
 @strawberry.type
 class AuditQuery:
+    @authz("audit", catalog_wide=True)
     @strawberry.field(description="The named audits of cypher/audits/: question, parameters, columns.")
     def audits(self, info: CtxInfo) -> list[AuditDefinition]:
         return [AuditDefinition.of(a) for a in AuditService(info.context.runtime.graph).audits()]
 
+    @authz("audit", catalog_wide=True)
     @strawberry.field(
         description="Run one named audit read-only. `params` is an object of parameter values "
         '({"asOf": "2026-11-26"}); parameters left out take their defaults.'

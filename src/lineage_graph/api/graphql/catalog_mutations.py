@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 import strawberry
 
 from lineage_graph import domain
+from lineage_graph.api.graphql.authz import authz
 from lineage_graph.api.graphql.enums import Outcome
 from lineage_graph.api.graphql.errors import (
     PolicyFinding,
@@ -304,48 +305,59 @@ def _deployment(value: DeployInput) -> domain.DeploymentInput:
 
 @strawberry.type
 class CatalogMutation:
+    @authz(kind=Kind.SOURCE)
     @strawberry.mutation(description="Register or update a data source (idempotent on its OpenLineage name).")
     async def register_data_source(self, info: CtxInfo, input: DataSourceInput) -> WriteResult:
         return await _write_one(info, info.context.catalog.register_data_sources, _data_source, input)
 
+    @authz(kind=Kind.SOURCE)
     @strawberry.mutation(description=f"Register up to {MAX_BATCH} data sources in one transaction.")
     async def register_data_sources(self, info: CtxInfo, inputs: list[DataSourceInput]) -> BatchWriteResult:
         return await _write_many(info, info.context.catalog.register_data_sources, _data_source, inputs)
 
+    @authz(kind=Kind.SNAPSHOT)
     @strawberry.mutation(description="Register an immutable snapshot of a data source.")
     async def register_dataset_snapshot(self, info: CtxInfo, input: DatasetSnapshotInput) -> WriteResult:
         return await _write_one(info, info.context.catalog.register_dataset_snapshots, _snapshot, input)
 
+    @authz(kind=Kind.SNAPSHOT)
     @strawberry.mutation(description=f"Register up to {MAX_BATCH} dataset snapshots in one transaction.")
     async def register_dataset_snapshots(
         self, info: CtxInfo, inputs: list[DatasetSnapshotInput]
     ) -> BatchWriteResult:
         return await _write_many(info, info.context.catalog.register_dataset_snapshots, _snapshot, inputs)
 
+    @authz(kind=Kind.TRANSFORM)
     @strawberry.mutation(description="Register or update a transform and what it reads and writes.")
     async def register_transform(self, info: CtxInfo, input: TransformInput) -> WriteResult:
         return await _write_one(info, info.context.catalog.register_transforms, _transform, input)
 
+    @authz(kind=Kind.TRANSFORM)
     @strawberry.mutation(description=f"Register up to {MAX_BATCH} transforms in one transaction.")
     async def register_transforms(self, info: CtxInfo, inputs: list[TransformInput]) -> BatchWriteResult:
         return await _write_many(info, info.context.catalog.register_transforms, _transform, inputs)
 
+    @authz(kind=Kind.TRANSFORM_RUN)
     @strawberry.mutation(description="Record (or update the state of) a run of a registered transform.")
     async def record_transform_run(self, info: CtxInfo, input: TransformRunInput) -> WriteResult:
         return await _write_one(info, info.context.catalog.record_transform_runs, _run, input)
 
+    @authz(kind=Kind.TRANSFORM_RUN)
     @strawberry.mutation(description=f"Record up to {MAX_BATCH} transform runs in one transaction.")
     async def record_transform_runs(self, info: CtxInfo, inputs: list[TransformRunInput]) -> BatchWriteResult:
         return await _write_many(info, info.context.catalog.record_transform_runs, _run, inputs)
 
+    @authz(kind=Kind.FEATURE_SET)
     @strawberry.mutation(description="Register or update a feature set.")
     async def register_feature_set(self, info: CtxInfo, input: FeatureSetInput) -> WriteResult:
         return await _write_one(info, info.context.catalog.register_feature_sets, _feature_set, input)
 
+    @authz(kind=Kind.FEATURE_SET)
     @strawberry.mutation(description=f"Register up to {MAX_BATCH} feature sets in one transaction.")
     async def register_feature_sets(self, info: CtxInfo, inputs: list[FeatureSetInput]) -> BatchWriteResult:
         return await _write_many(info, info.context.catalog.register_feature_sets, _feature_set, inputs)
 
+    @authz(kind=Kind.FEATURE_SET_VERSION)
     @strawberry.mutation(
         description="Publish an immutable feature-set version. The contract must match the schema "
         "change from the previous version (removed feature or dtype change: major; added: minor; "
@@ -371,14 +383,17 @@ class CatalogMutation:
 
         return await _attempt(work)
 
+    @authz(kind=Kind.MODEL)
     @strawberry.mutation(description="Register or update a model.")
     async def register_model(self, info: CtxInfo, input: ModelInput) -> WriteResult:
         return await _write_one(info, info.context.catalog.register_models, _model, input)
 
+    @authz(kind=Kind.MODEL)
     @strawberry.mutation(description=f"Register up to {MAX_BATCH} models in one transaction.")
     async def register_models(self, info: CtxInfo, inputs: list[ModelInput]) -> BatchWriteResult:
         return await _write_many(info, info.context.catalog.register_models, _model, inputs)
 
+    @authz(kind=Kind.MODEL_VERSION)
     @strawberry.mutation(
         description="Register an immutable model version: each input bound to one exact feature "
         "(missing features and dtype mismatches are refused), optionally with the training run "
@@ -404,6 +419,7 @@ class CatalogMutation:
 
         return await _attempt(work)
 
+    @authz(kind=Kind.EVALUATION)
     @strawberry.mutation(description="Record an (immutable) evaluation of a model version.")
     async def record_evaluation(self, info: CtxInfo, input: EvaluationInput) -> WriteResult:
         async def work() -> Written:
@@ -414,6 +430,7 @@ class CatalogMutation:
 
         return await _attempt(work)
 
+    @authz("deploy", kind=Kind.DEPLOYMENT)
     @strawberry.mutation(
         description="Serve a model version in an environment. The serving path's feature-set "
         "versions must serve every input the model was trained on, with the same dtypes."
@@ -425,6 +442,7 @@ class CatalogMutation:
 
         return await _attempt(work)
 
+    @authz("promote")
     @strawberry.mutation(
         description="Promote a deployment to the next environment (dev → staging → prod) as a LIVE "
         "deployment of the same model version, on the same serving path unless `servesFrom` names "
@@ -445,6 +463,7 @@ class CatalogMutation:
 
         return await _attempt(work)
 
+    @authz("deploy")
     @strawberry.mutation(description="Stop a deployment (status STOPPED, retiredAt set).")
     async def retire_deployment(self, info: CtxInfo, deployment: str) -> DeployResult:
         async def work() -> Deployed:
@@ -454,6 +473,7 @@ class CatalogMutation:
 
         return await _attempt(work)
 
+    @authz("deprecate")
     @strawberry.mutation(
         description="Deprecate a feature-set or model version: status DEPRECATED, an optional sunset "
         "date and replacement (REPLACED_BY)."
@@ -473,6 +493,7 @@ class CatalogMutation:
 
         return await _attempt(work)
 
+    @authz("admin")
     @strawberry.mutation(description="Make a team or principal (created if missing) the owner of an entity.")
     async def set_owner(self, info: CtxInfo, uid: str, owner: str) -> WriteResult:
         async def work() -> Written:
@@ -480,6 +501,7 @@ class CatalogMutation:
 
         return await _attempt(work)
 
+    @authz("approve")
     @strawberry.mutation(
         description="Approve a model version, feature-set version or deployment. The reviewer is "
         "the authenticated caller (who needs the approve role in the subject's namespace); nobody "

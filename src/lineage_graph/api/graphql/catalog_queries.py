@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated, TypeVar
 import strawberry
 from graphql import GraphQLError
 
+from lineage_graph.api.graphql.authz import authz, by_name
 from lineage_graph.api.graphql.nodes import (
     AuditEvent,
     CtxInfo,
@@ -143,12 +144,14 @@ class CatalogQuery:
             ),
         )
 
+    @authz(locate=by_name(dataset_uid))
     @strawberry.field(description="A data source by its OpenLineage dataset namespace and name.")
     async def data_source(self, info: CtxInfo, namespace: str, name: str) -> DataSource | None:
         uid = checked(lambda: dataset_uid(namespace, name).format())
         node = _typed(await info.context.loaders.node.load(uid), Kind.SOURCE)
         return node if isinstance(node, DataSource) else None
 
+    @authz(locate=by_name(job_uid))
     @strawberry.field(description="A transform by its OpenLineage job namespace and name.")
     async def transform(self, info: CtxInfo, namespace: str, name: str) -> Transform | None:
         uid = checked(lambda: job_uid(namespace, name).format())
@@ -193,6 +196,7 @@ class CatalogQuery:
             events=[AuditEvent.from_record(e) for e in found.events],
         )
 
+    @authz("audit")
     @strawberry.field(description="Audit events, newest first; only those about `uid` when given.")
     async def audit_log(
         self, info: CtxInfo, uid: str | None = None, first: int = DEFAULT_PAGE, after: str | None = None

@@ -13,6 +13,7 @@ from datetime import datetime
 import strawberry
 from graphql import GraphQLError
 
+from lineage_graph.api.graphql.authz import authz, by_scope
 from lineage_graph.api.graphql.catalog_queries import DEFAULT_PAGE
 from lineage_graph.api.graphql.errors import PolicyFinding
 from lineage_graph.api.graphql.nodes import CtxInfo
@@ -21,6 +22,7 @@ from lineage_graph.policy.decisions import Package
 from lineage_graph.policy.engine import PolicyEngineUnavailableError
 from lineage_graph.services.governance import compliance as compliance_service
 from lineage_graph.services.governance.decisions import DecisionRecord, decisions_about
+from lineage_graph.services.governance.families import FAMILIES
 
 
 @strawberry.type(description="One finding of a compliance scan.")
@@ -125,8 +127,9 @@ def packages(names: list[str] | None) -> list[Package] | None:
     found = []
     for name in names:
         short = name.removeprefix("lineage_graph.")
-        if short not in Package.__members__.values():
-            known = ", ".join(p.value for p in Package)
+        scanned = [f.package.value for f in FAMILIES if f.scanned]
+        if short not in scanned:
+            known = ", ".join(scanned)
             raise GraphQLError(
                 f"unknown policy {name!r}; policies: {known}",
                 extensions={"code": ErrorCode.INVALID_VALUE.value},
@@ -137,6 +140,7 @@ def packages(names: list[str] | None) -> list[Package] | None:
 
 @strawberry.type
 class GovernanceQuery:
+    @authz(locate=by_scope)
     @strawberry.field(
         description="Violations and warnings of the governance policies across the catalog, or below "
         "a scope: a namespace (risk) or a uid prefix (model:risk/credit_default). `policies` limits the "
@@ -156,6 +160,7 @@ class GovernanceQuery:
             raise GraphQLError(str(exc), extensions={"code": PolicyEngineUnavailableError.code}) from exc
         return ComplianceReport.of(report)
 
+    @authz("audit")
     @strawberry.field(description="The policy decisions recorded about an entity, newest first.")
     async def decisions(
         self, info: CtxInfo, uid: str, first: int = DEFAULT_PAGE

@@ -1,21 +1,12 @@
-"""Compliance scans: every policy over the whole catalog (or a scope), in batches.
+"""Compliance scans: every policy family over the whole catalog (or a scope), in batches.
 
-Subjects are listed in uid order (``cypher/governance/page``, `LISTING_PAGES` pages per query)
-and read a page at a time (`page_size` uids): their bounded subgraphs with the same named
-queries the gates use (each feature-set version once per scan), shaped by
-`services.policy_inputs`, and judged through each package's ``batch`` rule `chunk_size`
-documents per OPA call (a scan of N subjects makes ``ceil(N / chunk_size)`` calls per package,
-never one per entity), with up to `concurrency` calls in flight.
-
-| package | subjects |
-|---|---|
-| ``retention`` | data sources and dataset snapshots |
-| ``schema`` | feature-set versions |
-| ``lineage`` | model versions |
-| ``deprecation`` | model versions (the versions they consume) and deployments (their serving path) |
-| ``promotion`` | deployments: would their model version enter their environment today? |
-| ``targets`` | deployments: target and serving stores |
-| ``authz`` | approvals: does each approver hold ``approve`` in the subject's namespace? Grants come from the tokens file; without one (open mode) no recorded identity holds any, so every approval is reported |
+The families and their subjects are the registry's (`services.governance.families`). Subjects
+are listed in uid order (``cypher/governance/page``, `LISTING_PAGES` pages per query) and read a
+page at a time (`page_size` uids) with each source's named query (the one the gates use; one
+read per page for the families sharing it, each feature-set version once per scan), shaped by
+the family's function, and judged through each package's ``batch`` rule `chunk_size` documents
+per OPA call (a scan of N subjects makes ``ceil(N / chunk_size)`` calls per package, never one
+per entity), with up to `concurrency` calls in flight. The scan is the families' `Lookups`.
 
 A scan is a read-only report: its decisions are returned, not recorded (a full scan would write
 one node per entity each time). OPA being unreachable fails the scan
@@ -35,9 +26,10 @@ from lineage_graph.policy.principals import Principal
 from lineage_graph.services.audit.unit import utc_now
 from lineage_graph.services.governance import inputs
 from lineage_graph.services.governance.decisions import report_invalid_input
+from lineage_graph.services.governance.families import FAMILIES, MODEL_VERSIONS, PolicyFamily, Row, Source
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Callable, Collection, Coroutine, Iterable, Mapping, Sequence
+    from collections.abc import AsyncIterator, Callable, Collection, Iterable, Mapping, Sequence
     from datetime import datetime
 
     from lineage_graph.graph import Graph
@@ -224,7 +216,7 @@ class _Evaluator:
 
 
 class ComplianceScan:
-    """Judges the catalog (or a scope) against the governance packages."""
+    """Judges the catalog (or a scope) against the governance packages of `families`."""
 
     def __init__(
         self,
@@ -237,6 +229,7 @@ class ComplianceScan:
         concurrency: int = CONCURRENCY,
         clock: Callable[[], datetime] = utc_now,
         keep_decisions: bool = False,
+        families: Sequence[PolicyFamily] = FAMILIES,
     ) -> None:
         self.graph = graph
         self.engine = engine
@@ -246,37 +239,37 @@ class ComplianceScan:
         self.concurrency = concurrency
         self.clock = clock
         self.keep_decisions = keep_decisions
+        self.families = families
         self.slots = asyncio.Semaphore(concurrency)
-        self._feature_set_versions: dict[str, dict[str, Any]] = {}
+        self._feature_set_versions: dict[str, Row] = {}
+        self._environment_order: dict[str, int] | None = None
 
     async def run(
         self, scope: Scope | None = None, packages: Collection[Package] | None = None
     ) -> ScanReport:
         scope = scope or Scope()
-        wanted = [p for p in Package if packages is None or p in packages]
+        wanted = [f for f in self.families if f.scanned and (packages is None or f.package in packages)]
         now = inputs.timestamp(self.clock()) or ""
-        report = ScanReport(now=now, scope=scope, summaries={p: PackageSummary(p) for p in wanted})
+        report = ScanReport(
+            now=now, scope=scope, summaries={f.package: PackageSummary(f.package) for f in wanted}
+        )
         self.slots = asyncio.Semaphore(self.concurrency)
         self._feature_set_versions = {}
+        self._environment_order = None
         with_now = {"now": now}
-        evaluators = {p: _Evaluator(self, p, report, with_now if p in _TIMED else {}) for p in wanted}
+        evaluators = {
+            f.package: _Evaluator(self, f.package, report, with_now if f.timed else {}) for f in wanted
+        }
+        readers: dict[tuple[tuple[Kind, ...], str], list[tuple[Source, _Evaluator]]] = {}
+        for family in wanted:
+            for source in family.sources:
+                readers.setdefault(source.key, []).append((source, evaluators[family.package]))
         failed = True
-        families: list[Coroutine[Any, Any, None]] = []
-        if Package.RETENTION in evaluators:
-            families.append(self._retention(scope, evaluators[Package.RETENTION]))
-        if Package.SCHEMA in evaluators:
-            families.append(self._schema(scope, evaluators[Package.SCHEMA]))
-        if {Package.LINEAGE, Package.DEPRECATION} & evaluators.keys():
-            families.append(self._model_versions(scope, evaluators))
-        if {Package.PROMOTION, Package.TARGETS, Package.DEPRECATION} & evaluators.keys():
-            families.append(self._deployments(scope, evaluators))
-        if Package.AUTHZ in evaluators:
-            families.append(self._approvals(scope, evaluators[Package.AUTHZ]))
         try:
             try:
                 async with asyncio.TaskGroup() as group:
-                    for family in families:
-                        group.create_task(family)
+                    for (kinds, query), judges in readers.items():
+                        group.create_task(self._read(kinds, query, scope, judges))
             except BaseExceptionGroup as group_failure:
                 raise group_failure.exceptions[0] from None
             for evaluator in evaluators.values():
@@ -292,7 +285,24 @@ class ComplianceScan:
         report.decisions.sort(key=lambda d: (d.package, d.subject))
         return report
 
+    async def _read(
+        self,
+        kinds: Sequence[Kind],
+        query: str,
+        scope: Scope,
+        judges: Sequence[tuple[Source, _Evaluator]],
+    ) -> None:
+        """Read the input rows of `kinds` a page at a time; each family shapes and judges them."""
+        pages = self._rows(kinds, query, scope) if kinds else self._self_paged(query, scope)
+        async for rows in pages:
+            for source, evaluator in judges:
+                await evaluator.add(await source.shape(rows, self))
+
     # paging ------------------------------------------------------------------------------------
+
+    async def _rows(self, kinds: Sequence[Kind], query: str, scope: Scope) -> AsyncIterator[list[Row]]:
+        async for uids in self._pages(kinds, scope):
+            yield await self.graph.read_rows(query, {"uids": uids})
 
     async def _pages(self, kinds: Sequence[Kind], scope: Scope) -> AsyncIterator[list[str]]:
         """The subjects, `page_size` uids at a time, in uid order. The next listing is read
@@ -314,9 +324,22 @@ class ComplianceScan:
                     following.cancel()
             uids = await following if following is not None else []
 
-    async def _versions(self, uids: Iterable[str]) -> dict[str, dict[str, Any]]:
-        """``feature_set_versions`` rows, each read once per scan (model versions and
-        deployments share a few thousand feature-set versions)."""
+    async def _self_paged(self, query: str, scope: Scope) -> AsyncIterator[list[Row]]:
+        """The rows of a query that lists its subjects itself, `page_size` at a time."""
+        after = ""
+        while True:
+            rows = await self.graph.read_rows(
+                query, {"after": after, "limit": self.page_size, **scope.params()}
+            )
+            yield rows
+            if len(rows) < self.page_size:
+                return
+            after = str(rows[-1]["uid"])
+
+    # lookups (families.Lookups) ----------------------------------------------------------------
+
+    async def feature_set_versions(self, uids: Iterable[str]) -> Mapping[str, Row]:
+        """Each read once per scan (model versions and deployments share a few thousand)."""
         known = self._feature_set_versions
         wanted = sorted({u for u in uids if u not in known})
         if wanted:
@@ -324,118 +347,18 @@ class ComplianceScan:
             known.update((str(r["uid"]), r) for r in rows)
         return known
 
-    # families ----------------------------------------------------------------------------------
+    async def model_versions(self, uids: Sequence[str]) -> Mapping[str, Row]:
+        rows = await self.graph.read_rows(MODEL_VERSIONS, {"uids": list(uids)})
+        return {str(r["uid"]): r for r in rows}
 
-    async def _retention(self, scope: Scope, evaluator: _Evaluator) -> None:
-        async for uids in self._pages((Kind.SOURCE, Kind.SNAPSHOT), scope):
-            rows = await self.graph.read_rows("governance/retention_inputs", {"uids": uids})
-            await evaluator.add((str(r["uid"]), inputs.retention_document(r)) for r in rows)
+    async def environment_order(self) -> Mapping[str, int]:
+        if self._environment_order is None:
+            environments = await self.graph.read_values("queries/environments")
+            self._environment_order = {
+                str(e["props"]["name"]): int(e["props"]["order"]) for e in environments
+            }
+        return self._environment_order
 
-    async def _schema(self, scope: Scope, evaluator: _Evaluator) -> None:
-        async for uids in self._pages((Kind.FEATURE_SET_VERSION,), scope):
-            rows = await self.graph.read_rows("governance/schema_inputs", {"uids": uids})
-            await evaluator.add((str(r["uid"]), inputs.schema_document(r)) for r in rows)
-
-    async def _model_versions(self, scope: Scope, evaluators: Mapping[Package, _Evaluator]) -> None:
-        lineage, deprecation = evaluators.get(Package.LINEAGE), evaluators.get(Package.DEPRECATION)
-        async for uids in self._pages((Kind.MODEL_VERSION,), scope):
-            rows = await self.graph.read_rows("governance/model_version_inputs", {"uids": uids})
-            if lineage is not None:
-                await lineage.add((str(r["uid"]), inputs.lineage_document(r)) for r in rows)
-            if deprecation is not None:
-                consumed = {str(r["uid"]): inputs.consumed_versions(r) for r in rows}
-                versions = await self._versions(v for vs in consumed.values() for v in vs)
-                await deprecation.add(
-                    (
-                        uid,
-                        inputs.deprecation_document(
-                            "modelVersion", uid, [versions[v] for v in vs if v in versions]
-                        ),
-                    )
-                    for uid, vs in consumed.items()
-                )
-
-    async def _deployments(self, scope: Scope, evaluators: Mapping[Package, _Evaluator]) -> None:
-        promotion = evaluators.get(Package.PROMOTION)
-        targets = evaluators.get(Package.TARGETS)
-        deprecation = evaluators.get(Package.DEPRECATION)
-        environments = await self.graph.read_values("queries/environments")
-        order = {str(e["props"]["name"]): int(e["props"]["order"]) for e in environments}
-        async for uids in self._pages((Kind.DEPLOYMENT,), scope):
-            rows = await self.graph.read_rows("governance/deployment_inputs", {"uids": uids})
-            versions = await self._versions(v for r in rows for v in r["servesFrom"])
-            model_versions: dict[str, dict[str, Any]] = {}
-            if promotion is not None:
-                wanted = sorted({str(r["modelVersion"]) for r in rows if r.get("modelVersion")})
-                if wanted:
-                    found = await self.graph.read_rows("governance/model_version_inputs", {"uids": wanted})
-                    model_versions = {str(m["uid"]): m for m in found}
-            promotions, placements, consumers = [], [], []
-            for row in rows:
-                uid = str(row["uid"])
-                serving = [versions[v] for v in sorted(row["servesFrom"]) if v in versions]
-                environment = inputs.environment_name(row.get("environment")) or ""
-                if promotion is not None:
-                    model_version = model_versions.get(str(row.get("modelVersion")))
-                    if model_version is not None:
-                        promotions.append((uid, deployment_promotion(row, model_version, order, serving)))
-                if targets is not None:
-                    placements.append(
-                        (uid, inputs.targets_document(environment, uid, row.get("target"), serving))
-                    )
-                if deprecation is not None:
-                    consumers.append((uid, inputs.deprecation_document("deployment", uid, serving)))
-            if promotion is not None:
-                await promotion.add(promotions)
-            if targets is not None:
-                await targets.add(placements)
-            if deprecation is not None:
-                await deprecation.add(consumers)
-
-    async def _approvals(self, scope: Scope, evaluator: _Evaluator) -> None:
-        after = ""
-        while True:
-            rows = await self.graph.read_rows(
-                "governance/approvals", {"after": after, "limit": self.page_size, **scope.params()}
-            )
-            items = []
-            for row in rows:
-                for approval in sorted(row["approvals"], key=lambda a: str(a.get("principal"))):
-                    approver = str(approval.get("principal") or "")
-                    principal = self._grants(approver)
-                    doc = inputs.authz_document(
-                        principal, "approve", str(row["kind"]), str(row["uid"]), str(row["namespace"])
-                    )
-                    items.append((f"{row['uid']} approved by {approver}", doc))
-            await evaluator.add(items)
-            if len(rows) < self.page_size:
-                return
-            after = str(rows[-1]["uid"])
-
-    def _grants(self, principal_id: str) -> Principal:
+    def principal(self, principal_id: str) -> Principal:
         known = self.directory.by_id(principal_id) if self.directory is not None else None
         return known or Principal(id=principal_id, roles=())
-
-
-def deployment_promotion(
-    row: Mapping[str, Any],
-    model_version: Mapping[str, Any],
-    order: Mapping[str, int],
-    serving: Sequence[Mapping[str, Any]],
-) -> Doc:
-    """The promotion document of a deployment (a ``deployment_inputs`` row): would its model
-    version (a ``model_version_inputs`` row) enter its environment today, served by `serving`."""
-    environment = inputs.environment_name(row.get("environment")) or ""
-    from_env = inputs.from_environment(
-        environment,
-        order,
-        promoted_from=row.get("promotedFrom"),
-        elsewhere=[str(e) for e in row["otherEnvironments"] if e],
-    )
-    return inputs.promotion_document(
-        model_version, to_environment=environment, from_env=from_env, order=order, versions=serving
-    )
-
-
-_TIMED: Final = frozenset({Package.RETENTION, Package.DEPRECATION, Package.PROMOTION})
-"""Packages whose documents take ``now`` (sent once per batch)."""

@@ -1,5 +1,8 @@
 """Policy gates on the catalog's write path.
 
+A write of a kind is judged by the families whose source of that kind has a ``gate`` position
+(`services.governance.families`, the registry scans use), today:
+
 | write | package(s) | blocking |
 |---|---|---|
 | ``publishFeatureSetVersion`` | ``schema`` | yes |
@@ -7,8 +10,8 @@
 | ``deploy``, ``promote`` | ``promotion`` (which applies ``lineage`` and ``deprecation``), ``targets`` | yes |
 
 A gate runs inside the write's transaction (`Unit`), so it sees every earlier commit, and reads
-the bounded subgraph its packages need through the named queries of ``cypher/governance/`` (the
-ones the compliance scan uses), then asks OPA once per package. A blocking violation raises
+the bounded subgraph its packages need through their sources' named queries (the ones the
+compliance scan uses, shaped by the same functions), then asks OPA once per package. A blocking violation raises
 `PolicyDenied` carrying the judgements: the transaction rolls back and `CatalogService` records
 them in a transaction of their own, so a denied write leaves nothing but its decision record.
 An allowed write records its decisions inside its own transaction. Warnings (and, under
@@ -23,12 +26,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from lineage_graph.policy.decisions import Finding, Package
+from lineage_graph.domain import Kind
+from lineage_graph.policy.decisions import Finding
+from lineage_graph.policy.principals import Principal
 from lineage_graph.services.errors import PolicyDenied
 from lineage_graph.services.governance import inputs
+from lineage_graph.services.governance.families import FAMILIES, MODEL_VERSIONS, PolicyFamily, Row, gated
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Iterable, Mapping, Sequence
 
     from lineage_graph.services.audit.unit import Unit
     from lineage_graph.services.governance.decisions import Governor, Judgement
@@ -88,90 +94,107 @@ def denial(judgements: Sequence[Judgement], what: str) -> PolicyDenied:
 class Gates:
     """The catalog's policy gates, deciding through a `Governor`."""
 
-    def __init__(self, governor: Governor, *, enforcement: Enforcement = Enforcement.ENFORCE) -> None:
+    def __init__(
+        self,
+        governor: Governor,
+        *,
+        enforcement: Enforcement = Enforcement.ENFORCE,
+        families: Sequence[PolicyFamily] = FAMILIES,
+    ) -> None:
         self.governor = governor
         self.enforcement = enforcement
+        self.families = families
 
     async def publish(self, unit: Unit, uid: str) -> tuple[Finding, ...]:
-        """Schema standards of a feature-set version just written in `unit`."""
-        rows = await unit.store.tx.run_rows("governance/schema_inputs", {"uids": [uid]})
-        judged = await self.governor.judge(
-            Package.SCHEMA,
-            inputs.schema_document(rows[0]),
-            about=uid,
-            actor=unit.actor,
+        """The families gating a feature-set version just written in `unit` (schema)."""
+        return await self.gate(
+            unit,
+            Kind.FEATURE_SET_VERSION,
+            uid,
             action="publishFeatureSetVersion",
+            blocking=True,
+            what=f"publishing {uid}",
         )
-        return await self._settle(unit, [judged], blocking=True, what=f"publishing {uid}")
 
     async def register_model_version(self, unit: Unit, uid: str) -> tuple[Finding, ...]:
-        """Lineage completeness and deprecated inputs of a model version just written: warnings."""
-        row = (await unit.store.tx.run_rows("governance/model_version_inputs", {"uids": [uid]}))[0]
-        versions = await self._versions(unit, inputs.consumed_versions(row))
-        now = inputs.timestamp(unit.now)
-        action = "registerModelVersion"
-        judged = await asyncio.gather(
-            self.governor.judge(
-                Package.LINEAGE, inputs.lineage_document(row), about=uid, actor=unit.actor, action=action
-            ),
-            self.governor.judge(
-                Package.DEPRECATION,
-                inputs.deprecation_document("modelVersion", uid, versions, now),
-                about=uid,
-                actor=unit.actor,
-                action=action,
-            ),
+        """The families gating a model version just written (lineage, deprecation): warnings."""
+        return await self.gate(
+            unit,
+            Kind.MODEL_VERSION,
+            uid,
+            action="registerModelVersion",
+            blocking=False,
+            what=f"registering {uid}",
         )
-        return await self._settle(unit, list(judged), blocking=False, what=f"registering {uid}")
 
     async def deploy(self, unit: Unit, candidate: DeploymentCandidate, action: str) -> tuple[Finding, ...]:
-        """Promotion (with lineage and deprecation) and targets of a deployment about to be created."""
-        row = (
-            await unit.store.tx.run_rows(
-                "governance/model_version_inputs", {"uids": [candidate.model_version]}
-            )
-        )[0]
-        versions = await self._versions(unit, candidate.serves_from)
-        order = {str(e["name"]): int(e["order"]) for e in await unit.store.environments()}
+        """The families gating a deployment about to be created (promotion, targets), judged on
+        the ``deployment_inputs`` row it will have."""
         running = await unit.store.tx.run_rows(
             "governance/model_version_environments", {"uids": [candidate.model_version]}
         )
-        environment = inputs.environment_name(candidate.environment) or candidate.environment
-        from_env = inputs.from_environment(
-            environment,
-            order,
-            promoted_from=inputs.environment_name(candidate.promoted_from),
-            elsewhere=[str(e) for e in running[0]["environments"] if e] if running else [],
+        row = {
+            "uid": candidate.uid,
+            "target": candidate.target,
+            "environment": inputs.environment_name(candidate.environment) or candidate.environment,
+            "modelVersion": candidate.model_version,
+            "promotedFrom": inputs.environment_name(candidate.promoted_from),
+            "servesFrom": sorted(set(candidate.serves_from)),
+            "otherEnvironments": running[0]["environments"] if running else [],
+        }
+        return await self.gate(
+            unit,
+            Kind.DEPLOYMENT,
+            candidate.uid,
+            action=action,
+            blocking=True,
+            what=f"{action} of {candidate.uid}",
+            row=row,
         )
-        promotion = inputs.promotion_document(
-            row,
-            to_environment=environment,
-            from_env=from_env,
-            order=order,
-            versions=versions,
-            now=inputs.timestamp(unit.now),
-        )
-        targets = inputs.targets_document(environment, candidate.uid, candidate.target, versions)
-        judged = await asyncio.gather(
-            self.governor.judge(
-                Package.PROMOTION, promotion, about=candidate.uid, actor=unit.actor, action=action
-            ),
-            self.governor.judge(
-                Package.TARGETS, targets, about=candidate.uid, actor=unit.actor, action=action
-            ),
-        )
-        return await self._settle(unit, list(judged), blocking=True, what=f"{action} of {candidate.uid}")
+
+    async def gate(
+        self,
+        unit: Unit,
+        kind: Kind,
+        uid: str,
+        *,
+        action: str,
+        blocking: bool,
+        what: str,
+        row: Row | None = None,
+    ) -> tuple[Finding, ...]:
+        """Judge `uid` by every family gating `kind` (`families.gated`), on `row` or on the
+        row its source's query reads in `unit`; a family without a document for it denies."""
+        lookups = _UnitLookups(unit)
+        now = inputs.timestamp(unit.now)
+        rows: dict[str, Sequence[Row]] = {}
+        pending = []
+        for family, source in gated(kind, self.families):
+            if source.query not in rows:
+                read = (
+                    [row] if row is not None else await unit.store.tx.run_rows(source.query, {"uids": [uid]})
+                )
+                rows[source.query] = read
+            documents = await source.shape(rows[source.query], lookups)
+            if not documents:
+                msg = f"no {family.package.value} input for {uid}"
+                raise LookupError(msg)
+            pending += [
+                self.governor.judge(
+                    family.package,
+                    {**doc, "now": now} if family.timed else doc,
+                    about=about,
+                    actor=unit.actor,
+                    action=action,
+                )
+                for about, doc in documents
+            ]
+        judged = await asyncio.gather(*pending)
+        return await self._settle(unit, list(judged), blocking=blocking, what=what)
 
     async def record(self, judgements: Sequence[Judgement]) -> int:
         """Record the judgements of a refused write (its transaction rolled back)."""
         return await self.governor.record(judgements)
-
-    @staticmethod
-    async def _versions(unit: Unit, uids: Sequence[str]) -> list[dict[str, object]]:
-        if not uids:
-            return []
-        rows = await unit.store.tx.run_rows("governance/feature_set_versions", {"uids": sorted(set(uids))})
-        return sorted(rows, key=lambda r: str(r["uid"]))
 
     async def _settle(
         self, unit: Unit, judgements: list[Judgement], *, blocking: bool, what: str
@@ -186,3 +209,28 @@ class Gates:
         if not enforce:
             warnings = [v for j in judgements for v in j.decision.violations] + warnings
         return tuple(warnings)
+
+
+class _UnitLookups:
+    """`families.Lookups` in the write's transaction (feature-set versions read once per gate)."""
+
+    def __init__(self, unit: Unit) -> None:
+        self.unit = unit
+        self.versions: dict[str, Row] = {}
+
+    async def feature_set_versions(self, uids: Iterable[str]) -> Mapping[str, Row]:
+        wanted = sorted({u for u in uids if u not in self.versions})
+        if wanted:
+            rows = await self.unit.store.tx.run_rows("governance/feature_set_versions", {"uids": wanted})
+            self.versions.update((str(r["uid"]), r) for r in rows)
+        return self.versions
+
+    async def model_versions(self, uids: Sequence[str]) -> Mapping[str, Row]:
+        rows = await self.unit.store.tx.run_rows(MODEL_VERSIONS, {"uids": list(uids)})
+        return {str(r["uid"]): r for r in rows}
+
+    async def environment_order(self) -> Mapping[str, int]:
+        return {str(e["name"]): int(e["order"]) for e in await self.unit.store.environments()}
+
+    def principal(self, principal_id: str) -> Principal:
+        return Principal(id=principal_id, roles=())
