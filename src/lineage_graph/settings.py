@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     policy_enforcement: Literal["enforce", "warn"] = "enforce"
     log_level: str = "info"
     gc_thresholds: str = DEFAULT_THRESHOLDS
+    graphql_max_cost: int = Field(default=100_000, ge=1)
+    graphql_max_root_fields: int = Field(default=100, ge=1)
+    openlineage_max_datasets: int = Field(default=1_000, ge=1)
+    openlineage_max_fields: int = Field(default=10_000, ge=1)
+    graphql_introspection: Literal["everyone", "authenticated", "nobody"] = "authenticated"
 
     @field_validator("gc_thresholds")
     @classmethod
