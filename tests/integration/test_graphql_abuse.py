@@ -17,7 +17,6 @@ from lineage_graph.api import create_app
 from tests.integration.test_governance_authz import token, tokens_file
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator
     from pathlib import Path
 
     from lineage_graph.graph import Graph
@@ -85,24 +84,23 @@ async def test_aliased_introspection_is_refused_and_one_is_allowed(client: httpx
     assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COSTLY"
 
 
-@pytest.fixture
-async def tokens_mode(
+async def test_introspection_can_be_turned_off(
     settings: Settings, graph: Graph, session_engine: PolicyEngine, tmp_path: Path
-) -> AsyncIterator[httpx.AsyncClient]:
+) -> None:
     path = tokens_file(tmp_path / "tokens.toml", {"vera": [("viewer", "risk")]})
-    app = create_app(settings.model_copy(update={"tokens_file": path}))
-    async with (
-        app.router.lifespan_context(app),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http,
-    ):
-        yield http
-
-
-async def test_introspection_needs_a_token_in_tokens_mode(tokens_mode: httpx.AsyncClient) -> None:
-    anonymous = await post(tokens_mode, INTROSPECTION)
-    assert anonymous["errors"][0]["extensions"] == {
-        "code": "INTROSPECTION_DISABLED",
-        "introspection": "authenticated",
-    }
-    vera = await post(tokens_mode, INTROSPECTION, headers={"Authorization": f"Bearer {token('vera')}"})
-    assert vera["data"]["__schema"]["queryType"] == {"name": "Query"}
+    for who, allowed in (("authenticated", True), ("nobody", False)):
+        app = create_app(settings.model_copy(update={"tokens_file": path, "graphql_introspection": who}))
+        async with (
+            app.router.lifespan_context(app),
+            httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as http,
+        ):
+            anonymous = await http.post("/graphql", json={"query": INTROSPECTION})
+            assert anonymous.status_code == 401, "no token: no operation at all in tokens mode"
+            vera = await post(http, INTROSPECTION, headers={"Authorization": f"Bearer {token('vera')}"})
+            if allowed:
+                assert vera["data"]["__schema"]["queryType"] == {"name": "Query"}
+            else:
+                assert vera["errors"][0]["extensions"] == {
+                    "code": "INTROSPECTION_DISABLED",
+                    "introspection": "nobody",
+                }
