@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 from pathlib import Path
 from typing import Literal
 
@@ -40,6 +41,12 @@ class Settings(BaseSettings):
     policy_enforcement: Literal["enforce", "warn"] = "enforce"
     log_level: str = "info"
     gc_thresholds: str = DEFAULT_THRESHOLDS
+    open_mode_on_any_address: bool = False
+    graphql_max_cost: int = Field(default=100_000, ge=1)
+    graphql_max_root_fields: int = Field(default=100, ge=1)
+    openlineage_max_datasets: int = Field(default=1_000, ge=1)
+    openlineage_max_fields: int = Field(default=10_000, ge=1)
+    graphql_introspection: Literal["everyone", "authenticated", "nobody"] = "authenticated"
 
     @field_validator("gc_thresholds")
     @classmethod
@@ -52,7 +59,30 @@ class Settings(BaseSettings):
         """The collector thresholds to apply (`lineage_graph.gc_tuning`); None keeps CPython's."""
         return parse_thresholds(self.gc_thresholds)
 
+    def open_mode_refusal(self, host: str | None = None) -> str | None:
+        """Why the API may not serve on `host` (default `api_host`), if it may not: open mode (no
+        tokens file: every caller is admin) only listens on a loopback address unless
+        ``open_mode_on_any_address`` says the address is reachable from this host only anyway."""
+        host = host or self.api_host
+        if self.tokens_file is not None or self.open_mode_on_any_address or _loopback(host):
+            return None
+        return (
+            f"refusing to serve on {host} in open mode (no tokens file: every caller would be admin). "
+            "Create one with `lineage-graph tokens new --id ID --role ROLE@NAMESPACE >> tokens.toml` and set "
+            "LINEAGE_GRAPH_TOKENS_FILE, or listen on 127.0.0.1 "
+            "(LINEAGE_GRAPH_OPEN_MODE_ON_ANY_ADDRESS=true only where the port is reachable from this host alone)"
+        )
+
     @property
     def neo4j_auth(self) -> tuple[str, str] | None:
         password = self.neo4j_password.get_secret_value()
         return (self.neo4j_user, password) if password else None
+
+
+def _loopback(host: str) -> bool:
+    if host.strip("[]").lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False

@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
 from strawberry.fastapi import GraphQLRouter
 
 from lineage_graph import __version__, gc_tuning, resources
@@ -19,6 +20,7 @@ from lineage_graph.api.graphql import schema
 from lineage_graph.api.graphql.context import Context
 from lineage_graph.api.graphql.limits import GRAPHQL_PATH, BodySizeLimit
 from lineage_graph.api.metrics import NEO4J_ROUND_TRIPS, RequestMetrics
+from lineage_graph.api.principal import is_authenticated, request_principal
 from lineage_graph.api.runtime import Runtime
 from lineage_graph.graph import Graph, QueryLibrary
 from lineage_graph.policy import PolicyEngine, PolicySet, PolicySyntaxError, sync_policies
@@ -31,6 +33,10 @@ if TYPE_CHECKING:
 
 
 log = logging.getLogger("lineage_graph")
+
+
+class Unauthenticated(Exception):  # noqa: N818  (a condition, as Starlette's HTTPException)
+    """A GraphQL operation without a valid token while a tokens file is configured: HTTP 401."""
 
 
 async def _sync(runtime: Runtime) -> None:
@@ -72,7 +78,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="lineage-graph", version=__version__, lifespan=lifespan)
 
     async def context_getter(request: Request) -> Context:
-        return Context(request.app.state.runtime)
+        runtime = request.app.state.runtime
+        operation = request.method == "POST" or "query" in request.query_params
+        if operation and not is_authenticated(runtime, request_principal(runtime, request.headers)):
+            raise Unauthenticated  # GraphiQL's page itself (GET without a query) stays open
+        return Context(runtime)
+
+    async def unauthenticated(_: Request, __: Exception) -> JSONResponse:
+        error = {
+            "message": "send Authorization: Bearer <token> (a tokens file is configured)",
+            "extensions": {"code": "UNAUTHENTICATED"},
+        }
+        return JSONResponse({"errors": [error]}, status_code=401, headers={"WWW-Authenticate": "Bearer"})
+
+    app.add_exception_handler(Unauthenticated, unauthenticated)
 
     # Mounted at its own path (not a prefix over an empty one), so its route template is /graphql.
     app.include_router(GraphQLRouter(schema, path=GRAPHQL_PATH, context_getter=context_getter))

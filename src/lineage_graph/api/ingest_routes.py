@@ -3,7 +3,9 @@
 ``/api/v1/lineage`` takes one RunEvent, DatasetEvent or JobEvent, or a JSON array of them
 (gzip ``Content-Encoding`` accepted, as the OpenLineage HTTP transport may send): 201 with
 what was written; 422 with every problem (JSON Pointers into the body) and nothing stored;
-400 for a body that is not JSON; 413 above `MAX_BODY_BYTES`; 409 when the catalog refuses a
+400 for a body that is not JSON or nests deeper than `api.bodies.MAX_JSON_DEPTH`; 413 above
+`api.bodies.MAX_BODY_BYTES`, received or inflated; 422 for an event over its caps
+(`ingest.openlineage_events.EventCaps`); 409 when the catalog refuses a
 fact (e.g. a Feast schema change that breaks a published contract).
 
 Both routes are authorised like GraphQL (docs/adr/0004-ingest-authz.md): the caller is the
@@ -18,18 +20,16 @@ a tokens file is configured; 403 with the violations when denied; 503 when OPA c
 
 from __future__ import annotations
 
-import gzip
-import json
 import logging
-import zlib
 from typing import TYPE_CHECKING, Any, Final
 
 import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from lineage_graph.api.bodies import BodyError, decode_json, inflate, read_body, read_raw
 from lineage_graph.api.principal import ANONYMOUS, is_authenticated, machine_principal, request_principal
-from lineage_graph.domain import DomainError, ErrorCode, InvalidInput, Kind, Uid
+from lineage_graph.domain import DomainError, InvalidInput, Kind, Uid
 from lineage_graph.ingest import mlflow
 from lineage_graph.ingest import openlineage_events as ol
 from lineage_graph.ingest.openlineage import OpenLineageIngest, translate
@@ -47,18 +47,11 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MAX_BODY_BYTES: Final = 64 * 1024 * 1024
 INGEST_ACTION: Final = "ingest"
 
+WEBHOOK_BODY_BYTES: Final = 1024 * 1024
+
 router = APIRouter(prefix="/api/v1", tags=["ingest"])
-
-
-class BodyError(Exception):
-    def __init__(self, status: int, code: str, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.code = code
-        self.message = message
 
 
 def error_response(status: int, code: str, message: str, **details: Any) -> JSONResponse:
@@ -69,37 +62,6 @@ def refusal(exc: DomainError) -> JSONResponse:
     if isinstance(exc, InvalidInput):
         return error_response(422, exc.code, exc.message, problems=exc.details.get("problems", []))
     return error_response(409, exc.code, exc.message, details=exc.details)
-
-
-async def read_body(request: Request, limit: int = MAX_BODY_BYTES) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
-        raise BodyError(413, ErrorCode.TOO_LARGE, f"request body larger than {limit} bytes")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise BodyError(413, ErrorCode.TOO_LARGE, f"request body larger than {limit} bytes")
-        chunks.append(chunk)
-    body = b"".join(chunks)
-    encoding = request.headers.get("content-encoding", "").strip().lower()
-    if encoding in ("gzip", "deflate"):
-        try:
-            body = gzip.decompress(body) if encoding == "gzip" else zlib.decompress(body)
-        except (OSError, EOFError, zlib.error) as exc:
-            raise BodyError(400, "INVALID_BODY", f"the body is not valid {encoding}: {exc}") from exc
-        if len(body) > limit:
-            raise BodyError(413, ErrorCode.TOO_LARGE, f"request body larger than {limit} bytes uncompressed")
-    elif encoding not in ("", "identity"):
-        raise BodyError(415, "UNSUPPORTED_ENCODING", f"unsupported Content-Encoding {encoding!r}")
-    return body
-
-
-def decode_json(body: bytes) -> Any:
-    try:
-        return json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BodyError(400, "INVALID_JSON", f"the body is not JSON: {exc}") from exc
 
 
 def unauthenticated() -> JSONResponse:
@@ -174,7 +136,10 @@ async def lineage(request: Request) -> JSONResponse:
     except BodyError as exc:
         return error_response(exc.status, exc.code, exc.message)
     try:
-        events = ol.parse_events(payload)
+        settings = runtime.settings
+        events = ol.parse_events(
+            payload, ol.EventCaps(settings.openlineage_max_datasets, settings.openlineage_max_fields)
+        )
         translation = translate(events, single=not isinstance(payload, list))
         if translation.problems:
             raise ol.invalid(translation.problems, len(events))
@@ -227,13 +192,15 @@ async def mlflow_webhook(request: Request) -> JSONResponse:
             "set LINEAGE_GRAPH_MLFLOW_WEBHOOK_SECRET and LINEAGE_GRAPH_MLFLOW_URL to receive MLflow webhooks",
         )
     try:
-        body = await read_body(request, limit=1024 * 1024)
+        received = await read_raw(request, limit=WEBHOOK_BODY_BYTES)
     except BodyError as exc:
         return error_response(exc.status, exc.code, exc.message)
-    problem = mlflow.verify_signature(secret, {k.lower(): v for k, v in request.headers.items()}, body)
+    # The signature covers the bytes received: nothing is inflated or parsed before it holds.
+    problem = mlflow.verify_signature(secret, {k.lower(): v for k, v in request.headers.items()}, received)
     if problem is not None:
         return error_response(401, "BAD_SIGNATURE", problem)
     try:
+        body = inflate(received, request.headers.get("content-encoding", ""), WEBHOOK_BODY_BYTES)
         payload = decode_json(body)
     except BodyError as exc:
         return error_response(exc.status, exc.code, exc.message)

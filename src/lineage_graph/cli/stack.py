@@ -66,6 +66,9 @@ def up(
 ) -> None:
     """Start Neo4j and OPA on loopback, migrate, sync policies, load the demo and serve the API."""
     base = Settings()
+    if (refusal := base.open_mode_refusal()) is not None:
+        typer.echo(f"error: {refusal}", err=True)
+        raise typer.Exit(2)
     port = api_port or base.api_port
     neo4j = Neo4jServer(
         home=data_dir or state_dir() / "neo4j", bolt_port=bolt_port, http_port=neo4j_http_port
@@ -117,6 +120,9 @@ def serve(
 ) -> None:
     """Serve the API against the Neo4j and OPA named in the settings."""
     settings = Settings()
+    if (refusal := settings.open_mode_refusal(host)) is not None:
+        typer.echo(f"error: {refusal}", err=True)
+        raise typer.Exit(2)
     uri = urlsplit(settings.neo4j_uri)
     typer.echo(f"serving against Neo4j {uri.hostname}:{uri.port} and OPA {settings.opa_url}")
     uvicorn.run(

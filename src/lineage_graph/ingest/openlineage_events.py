@@ -20,6 +20,7 @@ JobEvent.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Final, Literal, TypeVar
@@ -31,6 +32,16 @@ from lineage_graph.domain import ErrorCode, InvalidInput
 
 MAX_EVENTS: Final = 10_000
 """Most events one request (or one batch of a file import) may carry."""
+
+
+@dataclass(frozen=True)
+class EventCaps:
+    """Most datasets one event may list (inputs and outputs, each) and most fields one dataset's
+    ``schema`` or ``columnLineage`` facet may list: checked before anything else is validated,
+    so one oversized event is refused cheaply (settings ``openlineage_max_*``)."""
+
+    datasets: int = 1_000
+    fields: int = 10_000
 
 
 def _text(value: object) -> object:
@@ -347,7 +358,42 @@ def _kind(raw: dict[str, Any]) -> str | None:
     return None
 
 
-def _parse_one(raw: Any, prefix: tuple[str | int, ...]) -> tuple[Event | None, list[dict[str, str]]]:
+def _over_caps(raw: dict[str, Any], caps: EventCaps, prefix: tuple[str | int, ...]) -> list[dict[str, str]]:
+    problems: list[dict[str, str]] = []
+
+    def too_many(path: tuple[str | int, ...], what: str, count: int, limit: int) -> None:
+        message = f"at most {limit} {what}, got {count}"
+        problems.append(
+            {"path": pointer(*prefix, *path), "code": str(ErrorCode.TOO_LARGE), "message": message}
+        )
+
+    datasets: list[tuple[tuple[str | int, ...], Any]] = []
+    for side in ("inputs", "outputs"):
+        listed = raw.get(side)
+        if isinstance(listed, list):
+            if len(listed) > caps.datasets:
+                too_many((side,), f"{side} per event", len(listed), caps.datasets)
+                continue
+            datasets += [((side, i), ds) for i, ds in enumerate(listed)]
+    if "dataset" in raw:
+        datasets.append((("dataset",), raw["dataset"]))
+    for path, dataset in datasets:
+        facets = dataset.get("facets") if isinstance(dataset, dict) else None
+        if not isinstance(facets, dict):
+            continue
+        for facet, key in (("schema", "fields"), ("columnLineage", "fields")):
+            found = facets.get(facet)
+            fields = found.get(key) if isinstance(found, dict) else None
+            if isinstance(fields, list | dict) and len(fields) > caps.fields:
+                too_many(
+                    (*path, "facets", facet, key), f"{facet} fields per dataset", len(fields), caps.fields
+                )
+    return problems
+
+
+def _parse_one(
+    raw: Any, prefix: tuple[str | int, ...], caps: EventCaps
+) -> tuple[Event | None, list[dict[str, str]]]:
     if not isinstance(raw, dict):
         return None, [
             {
@@ -362,6 +408,8 @@ def _parse_one(raw: Any, prefix: tuple[str | int, ...]) -> tuple[Event | None, l
             "not an OpenLineage event: a RunEvent needs run and job, a DatasetEvent dataset, a JobEvent job"
         )
         return None, [{"path": pointer(*prefix), "code": str(ErrorCode.MISSING_FIELD), "message": message}]
+    if over := _over_caps(raw, caps, prefix):
+        return None, over
     try:
         event = _BY_NAME[kind].model_validate(raw)
     except ValidationError as e:
@@ -375,8 +423,9 @@ def _parse_one(raw: Any, prefix: tuple[str | int, ...]) -> tuple[Event | None, l
     return (event if not problems else None), problems
 
 
-def parse_events(body: Any) -> list[Event]:
+def parse_events(body: Any, caps: EventCaps | None = None) -> list[Event]:
     """Typed events from a decoded request body (one event, or an array), or `InvalidInput`."""
+    caps = caps or EventCaps()
     single = not isinstance(body, list)
     items = [body] if single else list(body)
     if not items:
@@ -396,7 +445,7 @@ def parse_events(body: Any) -> list[Event]:
     events: list[Event] = []
     problems: list[dict[str, str]] = []
     for i, raw in enumerate(items):
-        event, found = _parse_one(raw, () if single else (i,))
+        event, found = _parse_one(raw, () if single else (i,), caps)
         problems += found
         if event is not None:
             events.append(event)

@@ -123,7 +123,9 @@ def root_fields(
     values.update(variables or {})
     found: dict[str, RootField] = {}
 
-    def visit(selection_set: SelectionSetNode, seen: frozenset[str]) -> None:
+    walked: set[str] = set()
+
+    def visit(selection_set: SelectionSetNode) -> None:
         for selection in selection_set.selections:
             if not isinstance(selection, FieldNode | InlineFragmentNode | FragmentSpreadNode):
                 continue
@@ -139,11 +141,12 @@ def root_fields(
                 }
                 found.setdefault(key, RootField(key, name, arguments))
             elif isinstance(selection, InlineFragmentNode):
-                visit(selection.selection_set, seen)
-            elif selection.name.value in fragments and selection.name.value not in seen:
-                visit(fragments[selection.name.value].selection_set, seen | {selection.name.value})
+                visit(selection.selection_set)
+            elif selection.name.value in fragments and selection.name.value not in walked:
+                walked.add(selection.name.value)  # each fragment once: re-walking doubles per level
+                visit(fragments[selection.name.value].selection_set)
 
-    visit(operation.selection_set, frozenset())
+    visit(operation.selection_set)
     return operation.operation, list(found.values())
 
 
@@ -225,6 +228,9 @@ class Authorization(SchemaExtension):
 
     async def on_execute(self) -> AsyncIterator[None]:
         context = self.execution_context
+        if context.result is not None:  # refused before authorisation (`cost.QueryCost`)
+            yield
+            return
         guard: AccessGuard = context.context.access
         document = context.graphql_document
         operation = None

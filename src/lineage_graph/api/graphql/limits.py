@@ -1,7 +1,9 @@
-"""The request-body limit of ``/graphql``: larger bodies get HTTP 413 before any parsing.
+"""The request-body limits of ``/graphql``: larger bodies get HTTP 413 before any parsing.
 
 `MAX_BODY_BYTES` (2 MiB) bounds what one request may carry, whatever the per-field domain
-limits allow; batch mutations hold at most `services.catalog.MAX_BATCH` inputs on top.
+limits allow; batch mutations hold at most `services.catalog.MAX_BATCH` inputs on top. A body
+whose JSON (variables) or GraphQL document nests so deep that parsing it exhausts Python's
+recursion limit gets HTTP 400 ``TOO_DEEP`` instead of a bare 500.
 """
 
 from __future__ import annotations
@@ -48,35 +50,38 @@ class BodySizeLimit:
                     return {"type": "http.disconnect"}
             return message
 
+        started = False
+
         async def guarded_send(message: Message) -> None:
+            nonlocal started
             if not refused:
+                started = True
                 await send(message)
 
         try:
             await self.app(scope, limited_receive, guarded_send)
+        except RecursionError:
+            if refused or started:
+                raise
+            await _error(send, 400, "TOO_DEEP", "the request nests too deeply to be parsed (JSON or GraphQL)")
         except Exception:
             if not refused:
                 raise
 
     async def _refuse(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "errors": [
-                    {
-                        "message": f"request body larger than {self.limit} bytes",
-                        "extensions": {"code": "TOO_LARGE", "limit": self.limit},
-                    }
-                ]
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
-        )
-        await send({"type": "http.response.body", "body": body})
+        await _error(send, 413, "TOO_LARGE", f"request body larger than {self.limit} bytes", limit=self.limit)
+
+
+async def _error(send: Send, status: int, code: str, message: str, **extensions: object) -> None:
+    body = json.dumps({"errors": [{"message": message, "extensions": {"code": code, **extensions}}]}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})

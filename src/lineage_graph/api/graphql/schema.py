@@ -15,6 +15,7 @@ from lineage_graph.api.graphql.audits import AuditQuery
 from lineage_graph.api.graphql.catalog_mutations import CatalogMutation
 from lineage_graph.api.graphql.catalog_queries import CatalogQuery
 from lineage_graph.api.graphql.context import Context
+from lineage_graph.api.graphql.cost import QueryCost
 from lineage_graph.api.graphql.errors import REFUSALS
 from lineage_graph.api.graphql.governance import GovernanceQuery
 from lineage_graph.api.graphql.lineage import LineageQuery
@@ -81,6 +82,7 @@ schema = Schema(
     extensions=[
         lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
         lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
+        QueryCost,
         Authorization,
     ],
     scalar_overrides=SCALAR_OVERRIDES,

@@ -1,0 +1,264 @@
+"""What a GraphQL operation may cost, judged before it runs and before anyone is asked to authorise it.
+
+The cost of an operation is the number of field results it can produce: each field costs one
+for every time its parent can occur, and a field returning a list multiplies what is below it
+by the list's size, read from its ``first``/``limit`` argument (variables and schema defaults
+substituted) or `DEFAULT_LIST_SIZE` when it has none. Fragments are costed once each and
+multiplied where they are spread, so a document of nested spreads is judged in time linear in
+its size (walking it would double per level). Introspection (``__schema``, ``__type``) costs
+`INTROSPECTION_COST` per field.
+
+`QueryCost` refuses an operation over ``max_cost``, with more than ``max_root_fields`` root
+fields (aliases included), or with introspection the caller may not use, in one GraphQL error
+with code ``QUERY_TOO_COSTLY`` (or ``INTROSPECTION_DISABLED``) stating the figure and the limit;
+nothing runs and OPA is not asked. Limits come from the settings (docs/security.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Final
+
+from graphql import (
+    ExecutionResult,
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLInterfaceType,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    InlineFragmentNode,
+    OperationDefinitionNode,
+    get_named_type,
+)
+from graphql.utilities import value_from_ast_untyped
+from strawberry.extensions import SchemaExtension
+
+from lineage_graph.api.principal import is_authenticated
+
+if TYPE_CHECKING:
+    from collections.abc import AsyncIterator, Iterator, Mapping
+
+    from graphql import (
+        DocumentNode,
+        GraphQLField,
+        GraphQLNamedType,
+        GraphQLOutputType,
+        GraphQLSchema,
+        SelectionSetNode,
+    )
+
+DEFAULT_LIST_SIZE: Final = 10
+"""Items assumed of a list field that takes no ``first``/``limit`` argument."""
+
+INTROSPECTION_COST: Final = 1_000
+"""Cost of one ``__schema`` or ``__type`` field: the whole schema is a large answer."""
+
+SIZE_ARGUMENTS: Final = ("first", "limit")
+
+INTROSPECTION_FIELDS: Final = frozenset({"__schema", "__type"})
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_cost: int
+    max_root_fields: int
+    introspection: str  # "everyone", "authenticated" or "nobody"
+
+
+@dataclass(frozen=True)
+class Estimate:
+    cost: int
+    root_fields: int
+    introspection: bool
+
+
+def _unwrap(type_: GraphQLOutputType) -> tuple[GraphQLNamedType, bool]:
+    is_list = False
+    while isinstance(type_, GraphQLNonNull | GraphQLList):
+        is_list = is_list or isinstance(type_, GraphQLList)
+        type_ = type_.of_type
+    return get_named_type(type_), is_list
+
+
+def _included(
+    node: FieldNode | InlineFragmentNode | FragmentSpreadNode, variables: Mapping[str, Any]
+) -> bool:
+    for directive in node.directives or ():
+        condition = next((a for a in directive.arguments or () if a.name.value == "if"), None)
+        value = bool(value_from_ast_untyped(condition.value, dict(variables))) if condition else True
+        if (directive.name.value == "skip" and value) or (directive.name.value == "include" and not value):
+            return False
+    return True
+
+
+class _Estimator:
+    def __init__(self, schema: GraphQLSchema, document: DocumentNode, variables: Mapping[str, Any]) -> None:
+        self.schema = schema
+        self.variables = variables
+        self.fragments = {
+            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+        }
+        self.memo: dict[str, int] = {}
+        self.visiting: set[str] = set()
+        self.introspection = False
+
+    def selection_cost(self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None) -> int:
+        if selection_set is None:
+            return 0
+        total = 0
+        for selection in selection_set.selections:
+            if not isinstance(selection, FieldNode | InlineFragmentNode | FragmentSpreadNode):
+                continue
+            if not _included(selection, self.variables):
+                continue
+            if isinstance(selection, FieldNode):
+                total += self.field_cost(selection, parent)
+            elif isinstance(selection, InlineFragmentNode):
+                condition = selection.type_condition
+                scope = self.schema.get_type(condition.name.value) if condition else parent
+                total += self.selection_cost(selection.selection_set, scope)
+            else:
+                total += self.fragment_cost(selection.name.value)
+        return total
+
+    def fragment_cost(self, name: str) -> int:
+        if name in self.memo:
+            return self.memo[name]
+        fragment = self.fragments.get(name)
+        if fragment is None or name in self.visiting:  # unknown or cyclic: validation refuses it
+            return 0
+        self.visiting.add(name)
+        cost = self.selection_cost(
+            fragment.selection_set, self.schema.get_type(fragment.type_condition.name.value)
+        )
+        self.visiting.discard(name)
+        self.memo[name] = cost
+        return cost
+
+    def field_cost(self, node: FieldNode, parent: GraphQLNamedType | None) -> int:
+        name = node.name.value
+        if name in INTROSPECTION_FIELDS:
+            self.introspection = True
+            return INTROSPECTION_COST
+        fields = parent.fields if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType) else {}
+        field = fields.get(name)
+        if field is None:
+            return 1  # __typename, or a field validation refuses
+        named, is_list = _unwrap(field.type)
+        below = self.selection_cost(node.selection_set, named)
+        return 1 + self._size(node, field, is_list) * below
+
+    def _size(self, node: FieldNode, field: GraphQLField, is_list: bool) -> int:
+        given = {a.name.value: a.value for a in node.arguments or ()}
+        for argument in SIZE_ARGUMENTS:
+            if argument in given:
+                value = value_from_ast_untyped(given[argument], dict(self.variables))
+            elif argument in field.args:
+                value = field.args[argument].default_value
+            else:
+                continue
+            if isinstance(value, int) and not isinstance(value, bool):
+                return max(value, 1)
+        return DEFAULT_LIST_SIZE if is_list else 1
+
+
+def estimate(
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operation_name: str | None,
+    variables: Mapping[str, Any] | None,
+) -> Estimate | None:
+    """The cost of the operation `operation_name` of `document`; None when there is no such operation."""
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    operation = next(
+        (o for o in operations if operation_name is None or (o.name and o.name.value == operation_name)),
+        None,
+    )
+    if operation is None:
+        return None
+    values: dict[str, Any] = {
+        v.variable.name.value: value_from_ast_untyped(v.default_value)
+        for v in operation.variable_definitions or ()
+        if v.default_value is not None
+    }
+    values.update(variables or {})
+    root = schema.get_root_type(operation.operation)
+    estimator = _Estimator(schema, document, values)
+    cost = estimator.selection_cost(operation.selection_set, root)
+    return Estimate(cost, len(_root_keys(estimator, operation.selection_set)), estimator.introspection)
+
+
+def _root_keys(estimator: _Estimator, selection_set: SelectionSetNode) -> set[str]:
+    keys: set[str] = set()
+    seen: set[str] = set()
+
+    def visit(selections: SelectionSetNode) -> Iterator[str]:
+        for selection in selections.selections:
+            if not isinstance(selection, FieldNode | InlineFragmentNode | FragmentSpreadNode):
+                continue
+            if not _included(selection, estimator.variables):
+                continue
+            if isinstance(selection, FieldNode):
+                yield selection.alias.value if selection.alias else selection.name.value
+            elif isinstance(selection, InlineFragmentNode):
+                yield from visit(selection.selection_set)
+            elif selection.name.value not in seen and selection.name.value in estimator.fragments:
+                seen.add(selection.name.value)  # each fragment walked once
+                yield from visit(estimator.fragments[selection.name.value].selection_set)
+
+    keys.update(visit(selection_set))
+    return keys
+
+
+def refusal(found: Estimate, limits: Limits, authenticated: bool) -> GraphQLError | None:
+    """The error refusing an operation of cost `found` under `limits`, if it is refused."""
+    if found.introspection and (
+        limits.introspection == "nobody" or (limits.introspection == "authenticated" and not authenticated)
+    ):
+        who = "to nobody" if limits.introspection == "nobody" else "only to authenticated callers"
+        return GraphQLError(
+            f"introspection is refused: this server allows it {who}",
+            extensions={"code": "INTROSPECTION_DISABLED", "introspection": limits.introspection},
+        )
+    if found.root_fields > limits.max_root_fields:
+        return GraphQLError(
+            f"the operation selects {found.root_fields} root fields (aliases count); the limit is "
+            f"{limits.max_root_fields}",
+            extensions={
+                "code": "QUERY_TOO_COSTLY",
+                "rootFields": found.root_fields,
+                "limit": limits.max_root_fields,
+            },
+        )
+    if found.cost > limits.max_cost:
+        return GraphQLError(
+            f"the operation may produce {found.cost} field results; the limit is {limits.max_cost}: "
+            "ask for fewer fields, smaller pages (first/limit) or split it into several requests",
+            extensions={"code": "QUERY_TOO_COSTLY", "cost": found.cost, "limit": limits.max_cost},
+        )
+    return None
+
+
+class QueryCost(SchemaExtension):
+    """Refuses an operation over its limits before it runs (and before authorisation)."""
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        if document is not None:
+            found = estimate(context.schema._schema, document, context.operation_name, context.variables)
+            if found is not None:
+                runtime = context.context.runtime
+                settings = runtime.settings
+                limits = Limits(
+                    settings.graphql_max_cost,
+                    settings.graphql_max_root_fields,
+                    settings.graphql_introspection,
+                )
+                error = refusal(found, limits, is_authenticated(runtime, context.context.principal))
+                if error is not None:
+                    context.result = ExecutionResult(data=None, errors=[error])
+        yield
