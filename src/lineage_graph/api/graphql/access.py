@@ -30,21 +30,16 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any, Final
 
 from graphql import (
-    FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLError,
     GraphQLNonNull,
     GraphQLUnionType,
-    InlineFragmentNode,
-    OperationDefinitionNode,
     OperationType,
 )
-from graphql.utilities import value_from_ast_untyped
 from strawberry.extensions import FieldExtension, SchemaExtension
 from strawberry.types.base import StrawberryObjectDefinition
 
 from lineage_graph.api.graphql.authz import DEFAULT_ACCESS, Access, Resource, access_of
+from lineage_graph.api.graphql.documents import Operation
 from lineage_graph.api.graphql.errors import refusal
 from lineage_graph.policy.decisions import Finding, Package
 from lineage_graph.services.audit.unit import attach
@@ -55,7 +50,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
 
     import strawberry
-    from graphql import DocumentNode, SelectionSetNode
+    from graphql import DocumentNode
     from strawberry.types import Info
 
     from lineage_graph.graph.database import Transaction
@@ -89,65 +84,23 @@ def declarations(schema: strawberry.Schema, operation: OperationType) -> Mapping
 # --- the operation's root fields ------------------------------------------------------------
 
 
-def _included(
-    node: FieldNode | InlineFragmentNode | FragmentSpreadNode, variables: Mapping[str, Any]
-) -> bool:
-    for directive in node.directives or ():
-        condition = next((a for a in directive.arguments or () if a.name.value == "if"), None)
-        value = bool(value_from_ast_untyped(condition.value, dict(variables))) if condition else True
-        if directive.name.value == "skip" and value:
-            return False
-        if directive.name.value == "include" and not value:
-            return False
-    return True
-
-
 def root_fields(
     document: DocumentNode, operation_name: str | None, variables: Mapping[str, Any] | None
 ) -> tuple[OperationType, list[RootField]] | None:
     """The operation's root fields by response key, with their arguments as plain values
     (variables and their defaults substituted); None when the operation is not found."""
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    operation = next(
-        (o for o in operations if operation_name is None or (o.name and o.name.value == operation_name)),
-        None,
-    )
-    if operation is None or (operation_name is None and len(operations) > 1):
+    operation = Operation.of(document, operation_name, variables)
+    if operation is None:
         return None
-    fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
-    values: dict[str, Any] = {
-        v.variable.name.value: value_from_ast_untyped(v.default_value)
-        for v in operation.variable_definitions or ()
-        if v.default_value is not None
-    }
-    values.update(variables or {})
     found: dict[str, RootField] = {}
-
-    walked: set[str] = set()
-
-    def visit(selection_set: SelectionSetNode) -> None:
-        for selection in selection_set.selections:
-            if not isinstance(selection, FieldNode | InlineFragmentNode | FragmentSpreadNode):
-                continue
-            if not _included(selection, values):
-                continue
-            if isinstance(selection, FieldNode):
-                name = selection.name.value
-                if name.startswith("__"):
-                    continue
-                key = selection.alias.value if selection.alias else name
-                arguments = {
-                    a.name.value: value_from_ast_untyped(a.value, values) for a in selection.arguments or ()
-                }
-                found.setdefault(key, RootField(key, name, arguments))
-            elif isinstance(selection, InlineFragmentNode):
-                visit(selection.selection_set)
-            elif selection.name.value in fragments and selection.name.value not in walked:
-                walked.add(selection.name.value)  # each fragment once: re-walking doubles per level
-                visit(fragments[selection.name.value].selection_set)
-
-    visit(operation.selection_set)
-    return operation.operation, list(found.values())
+    for field in operation.root_fields():
+        name = field.name.value
+        if name.startswith("__"):
+            continue
+        key = field.alias.value if field.alias else name
+        arguments = {a.name.value: operation.value(a.value) for a in field.arguments or ()}
+        found.setdefault(key, RootField(key, name, arguments))
+    return operation.node.operation, list(found.values())
 
 
 # --- decisions --------------------------------------------------------------------------------

@@ -22,24 +22,21 @@ from typing import TYPE_CHECKING, Any, Final
 from graphql import (
     ExecutionResult,
     FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
     GraphQLError,
     GraphQLInterfaceType,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
     InlineFragmentNode,
-    OperationDefinitionNode,
     get_named_type,
 )
-from graphql.utilities import value_from_ast_untyped
 from strawberry.extensions import SchemaExtension
 
+from lineage_graph.api.graphql.documents import Operation
 from lineage_graph.api.principal import is_authenticated
 
 if TYPE_CHECKING:
-    from collections.abc import AsyncIterator, Iterator, Mapping
+    from collections.abc import AsyncIterator, Mapping
 
     from graphql import (
         DocumentNode,
@@ -83,24 +80,10 @@ def _unwrap(type_: GraphQLOutputType) -> tuple[GraphQLNamedType, bool]:
     return get_named_type(type_), is_list
 
 
-def _included(
-    node: FieldNode | InlineFragmentNode | FragmentSpreadNode, variables: Mapping[str, Any]
-) -> bool:
-    for directive in node.directives or ():
-        condition = next((a for a in directive.arguments or () if a.name.value == "if"), None)
-        value = bool(value_from_ast_untyped(condition.value, dict(variables))) if condition else True
-        if (directive.name.value == "skip" and value) or (directive.name.value == "include" and not value):
-            return False
-    return True
-
-
 class _Estimator:
-    def __init__(self, schema: GraphQLSchema, document: DocumentNode, variables: Mapping[str, Any]) -> None:
+    def __init__(self, schema: GraphQLSchema, operation: Operation) -> None:
         self.schema = schema
-        self.variables = variables
-        self.fragments = {
-            d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
-        }
+        self.operation = operation
         self.memo: dict[str, int] = {}
         self.visiting: set[str] = set()
         self.introspection = False
@@ -109,11 +92,7 @@ class _Estimator:
         if selection_set is None:
             return 0
         total = 0
-        for selection in selection_set.selections:
-            if not isinstance(selection, FieldNode | InlineFragmentNode | FragmentSpreadNode):
-                continue
-            if not _included(selection, self.variables):
-                continue
+        for selection in self.operation.selections(selection_set):
             if isinstance(selection, FieldNode):
                 total += self.field_cost(selection, parent)
             elif isinstance(selection, InlineFragmentNode):
@@ -127,7 +106,7 @@ class _Estimator:
     def fragment_cost(self, name: str) -> int:
         if name in self.memo:
             return self.memo[name]
-        fragment = self.fragments.get(name)
+        fragment = self.operation.fragments.get(name)
         if fragment is None or name in self.visiting:  # unknown or cyclic: validation refuses it
             return 0
         self.visiting.add(name)
@@ -155,7 +134,7 @@ class _Estimator:
         given = {a.name.value: a.value for a in node.arguments or ()}
         for argument in SIZE_ARGUMENTS:
             if argument in given:
-                value = value_from_ast_untyped(given[argument], dict(self.variables))
+                value = self.operation.value(given[argument])
             elif argument in field.args:
                 value = field.args[argument].default_value
             else:
@@ -172,45 +151,15 @@ def estimate(
     variables: Mapping[str, Any] | None,
 ) -> Estimate | None:
     """The cost of the operation `operation_name` of `document`; None when there is no such operation."""
-    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    operation = next(
-        (o for o in operations if operation_name is None or (o.name and o.name.value == operation_name)),
-        None,
-    )
+    operation = Operation.of(document, operation_name, variables)
     if operation is None:
         return None
-    values: dict[str, Any] = {
-        v.variable.name.value: value_from_ast_untyped(v.default_value)
-        for v in operation.variable_definitions or ()
-        if v.default_value is not None
-    }
-    values.update(variables or {})
-    root = schema.get_root_type(operation.operation)
-    estimator = _Estimator(schema, document, values)
-    cost = estimator.selection_cost(operation.selection_set, root)
-    return Estimate(cost, len(_root_keys(estimator, operation.selection_set)), estimator.introspection)
-
-
-def _root_keys(estimator: _Estimator, selection_set: SelectionSetNode) -> set[str]:
-    keys: set[str] = set()
-    seen: set[str] = set()
-
-    def visit(selections: SelectionSetNode) -> Iterator[str]:
-        for selection in selections.selections:
-            if not isinstance(selection, FieldNode | InlineFragmentNode | FragmentSpreadNode):
-                continue
-            if not _included(selection, estimator.variables):
-                continue
-            if isinstance(selection, FieldNode):
-                yield selection.alias.value if selection.alias else selection.name.value
-            elif isinstance(selection, InlineFragmentNode):
-                yield from visit(selection.selection_set)
-            elif selection.name.value not in seen and selection.name.value in estimator.fragments:
-                seen.add(selection.name.value)  # each fragment walked once
-                yield from visit(estimator.fragments[selection.name.value].selection_set)
-
-    keys.update(visit(selection_set))
-    return keys
+    estimator = _Estimator(schema, operation)
+    cost = estimator.selection_cost(
+        operation.node.selection_set, schema.get_root_type(operation.node.operation)
+    )
+    keys = {f.alias.value if f.alias else f.name.value for f in operation.root_fields()}
+    return Estimate(cost, len(keys), estimator.introspection)
 
 
 def refusal(found: Estimate, limits: Limits, authenticated: bool) -> GraphQLError | None:
