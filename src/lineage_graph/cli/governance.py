@@ -23,6 +23,7 @@ from lineage_graph.policy.principals import ROLES, Authenticator, TokensFileErro
 from lineage_graph.services.governance import dry_run as policy_dry_run
 from lineage_graph.services.governance import retention
 from lineage_graph.services.governance.compliance import ComplianceScan, ScanFinding, ScanReport, Scope
+from lineage_graph.services.governance.families import FAMILIES, UnknownPolicyError, scanned_packages
 from lineage_graph.settings import Settings
 
 if TYPE_CHECKING:
@@ -41,7 +42,9 @@ ScopeOption = Annotated[
 PolicyOption = Annotated[
     list[str] | None,
     typer.Option(
-        "--policy", "-p", help="Only this package (repeatable): " + ", ".join(p.value for p in Package)
+        "--policy",
+        "-p",
+        help="Only this package (repeatable): " + ", ".join(f.package for f in FAMILIES if f.scanned),
     ),
 ]
 FormatOption = Annotated[str, typer.Option("--format", "-f", help="table or json.")]
@@ -53,13 +56,10 @@ def _stop(message: str, code: int = SCAN_ERROR) -> typer.Exit:
 
 
 def _packages(names: Sequence[str] | None) -> list[Package] | None:
-    if not names:
-        return None
-    known = {p.value for p in Package}
-    unknown = [n for n in names if n.removeprefix("lineage_graph.") not in known]
-    if unknown:
-        raise _stop(f"unknown policy {unknown[0]!r}; policies: {', '.join(sorted(known))}")
-    return [Package(n.removeprefix("lineage_graph.")) for n in names]
+    try:
+        return scanned_packages(names or None)
+    except UnknownPolicyError as exc:
+        raise _stop(str(exc)) from exc
 
 
 def _format(value: str) -> str:

@@ -22,7 +22,7 @@ from lineage_graph.policy.decisions import Package
 from lineage_graph.policy.engine import PolicyEngineUnavailableError
 from lineage_graph.services.governance import compliance as compliance_service
 from lineage_graph.services.governance.decisions import DecisionRecord, decisions_about
-from lineage_graph.services.governance.families import FAMILIES
+from lineage_graph.services.governance.families import UnknownPolicyError, scanned_packages
 
 
 @strawberry.type(description="One finding of a compliance scan.")
@@ -122,20 +122,10 @@ class PolicyDecisionRecord:
 
 def packages(names: list[str] | None) -> list[Package] | None:
     """Packages by name (``promotion`` or ``lineage_graph.promotion``); None for all."""
-    if names is None:
-        return None
-    found = []
-    for name in names:
-        short = name.removeprefix("lineage_graph.")
-        scanned = [f.package.value for f in FAMILIES if f.scanned]
-        if short not in scanned:
-            known = ", ".join(scanned)
-            raise GraphQLError(
-                f"unknown policy {name!r}; policies: {known}",
-                extensions={"code": ErrorCode.INVALID_VALUE.value},
-            )
-        found.append(Package(short))
-    return found
+    try:
+        return scanned_packages(names)
+    except UnknownPolicyError as exc:
+        raise GraphQLError(str(exc), extensions={"code": ErrorCode.INVALID_VALUE.value}) from exc
 
 
 @strawberry.type

@@ -226,3 +226,25 @@ def gated(kind: Kind, families: Iterable[PolicyFamily] = FAMILIES) -> list[tuple
     """The families the write gate of `kind` judges, with their source, in gate order."""
     found = [(f, s) for f in families for s in f.sources if s.gate is not None and kind in s.kinds]
     return sorted(found, key=lambda fs: fs[1].gate or 0)
+
+
+class UnknownPolicyError(ValueError):
+    """A policy name no scanned family declares."""
+
+
+def scanned_packages(
+    names: Iterable[str] | None, families: Iterable[PolicyFamily] = FAMILIES
+) -> list[Package] | None:
+    """Packages of scanned families by name (``promotion`` or ``lineage_graph.promotion``), None
+    for all; `UnknownPolicyError` names the first unknown one and lists the known."""
+    if names is None:
+        return None
+    known = [f.package.value for f in families if f.scanned]
+    found = []
+    for name in names:
+        short = name.removeprefix("lineage_graph.")
+        if short not in known:
+            msg = f"unknown policy {name!r}; policies: {', '.join(sorted(known))}"
+            raise UnknownPolicyError(msg)
+        found.append(Package(short))
+    return found
