@@ -14,13 +14,14 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
     from datetime import datetime
 
+    from lineage_graph.domain import EdgeType
     from lineage_graph.graph.database import Row, Transaction
 
 
 @dataclass(frozen=True, slots=True)
 class Edge:
     source: str
-    type: str
+    type: EdgeType
     target: str
     props: dict[str, Any] = field(default_factory=dict)
 
@@ -52,10 +53,10 @@ class CatalogStore:
         rows = await self.tx.run("catalog/latest_version", {"uid": entity_uid})
         return rows[0]["props"] if rows else None
 
-    async def outgoing(self, uids: Iterable[str], types: Sequence[str]) -> list[Row]:
+    async def outgoing(self, uids: Iterable[str], types: Sequence[EdgeType]) -> list[Row]:
         return await self.tx.run("catalog/outgoing", {"uids": sorted(set(uids)), "types": list(types)})
 
-    async def incoming(self, uids: Iterable[str], types: Sequence[str]) -> list[Row]:
+    async def incoming(self, uids: Iterable[str], types: Sequence[EdgeType]) -> list[Row]:
         return await self.tx.run("catalog/incoming", {"uids": sorted(set(uids)), "types": list(types)})
 
     async def environments(self) -> list[dict[str, Any]]:
@@ -87,7 +88,7 @@ class CatalogStore:
             msg = f"only {merged} of {len(edges)} edges found both of their ends"
             raise MissingEndpointError(msg)
 
-    async def retire_edges(self, rows: Sequence[tuple[str, str, Iterable[str]]]) -> None:
+    async def retire_edges(self, rows: Sequence[tuple[str, EdgeType, Iterable[str]]]) -> None:
         """Retire the outgoing edges ``(source, type)`` whose target is not among the kept uids."""
         if rows:
             await self.tx.run(

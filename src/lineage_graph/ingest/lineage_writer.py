@@ -38,6 +38,7 @@ from lineage_graph.domain import (
     DatasetSnapshotInput,
     DataSourceInput,
     DomainError,
+    EdgeType,
     Kind,
     NodeInput,
     RunState,
@@ -255,7 +256,7 @@ class _Plan:
         self.nodes = up.Plan(unit, existing)
         self.existing = existing
         self.edges: list[Edge] = []
-        self.retire: list[tuple[str, str, list[str]]] = []
+        self.retire: list[tuple[str, EdgeType, list[str]]] = []
         self.owners: set[str] = set()
         self.summary = WriteSummary()
 
@@ -274,8 +275,8 @@ class _Plan:
         if owners is None:
             return
         self.owners.update(owners)
-        self.retire.append((uid, "OWNED_BY", list(owners)))
-        self.edges += [Edge(uid, "OWNED_BY", o) for o in owners]
+        self.retire.append((uid, EdgeType.OWNED_BY, list(owners)))
+        self.edges += [Edge(uid, EdgeType.OWNED_BY, o) for o in owners]
 
 
 async def write_batch(graph: Graph, batch: LineageBatch, *, actor: str) -> WriteSummary:
@@ -323,7 +324,7 @@ def _snapshots(plan: _Plan, batch: LineageBatch) -> None:
         if plan.upsert(up.SNAPSHOT_FACT, snapshot) is not Outcome.CREATED:
             continue
         plan.edges.append(
-            Edge(uid, "SNAPSHOT_OF", Uid(Kind.SOURCE, snapshot.namespace, snapshot.name).format())
+            Edge(uid, EdgeType.SNAPSHOT_OF, Uid(Kind.SOURCE, snapshot.namespace, snapshot.name).format())
         )
 
 
@@ -346,8 +347,8 @@ def _jobs(plan: _Plan, batch: LineageBatch) -> None:
         reads, writes = stored_reads | job.reads, stored_writes | job.writes
         extras = {"reads": sorted(reads), "writes": sorted(writes), "owners": owners}
         if plan.upsert(up.TRANSFORM, model, extras, {FACT_TIMES: merged.times()}) is not Outcome.UNCHANGED:
-            plan.edges += [Edge(uid, "READS", r) for r in sorted(reads - stored_reads)]
-            plan.edges += [Edge(w, "PRODUCED_BY", uid) for w in sorted(writes - stored_writes)]
+            plan.edges += [Edge(uid, EdgeType.READS, r) for r in sorted(reads - stored_reads)]
+            plan.edges += [Edge(w, EdgeType.PRODUCED_BY, uid) for w in sorted(writes - stored_writes)]
             if "owners" in job.facts.values:
                 plan.own(uid, owners)
 
@@ -388,10 +389,14 @@ def _runs(plan: _Plan, batch: LineageBatch) -> None:
         if plan.upsert(up.TRANSFORM_RUN, model, extras, {STATE_AT: merged.state_at}) is not Outcome.UNCHANGED:
             if props is None:
                 plan.edges.append(
-                    Edge(uid, "RUN_OF", Uid(Kind.TRANSFORM, merged.job_namespace, merged.job_name).format())
+                    Edge(
+                        uid,
+                        EdgeType.RUN_OF,
+                        Uid(Kind.TRANSFORM, merged.job_namespace, merged.job_name).format(),
+                    )
                 )
-            plan.edges += [Edge(uid, "READS", r) for r in sorted(merged.reads - stored_reads)]
-            plan.edges += [Edge(w, "PRODUCED_BY", uid) for w in sorted(merged.writes - stored_writes)]
+            plan.edges += [Edge(uid, EdgeType.READS, r) for r in sorted(merged.reads - stored_reads)]
+            plan.edges += [Edge(w, EdgeType.PRODUCED_BY, uid) for w in sorted(merged.writes - stored_writes)]
 
 
 async def _column_lineage(unit: Unit, plan: _Plan, batch: LineageBatch) -> None:
@@ -399,7 +404,7 @@ async def _column_lineage(unit: Unit, plan: _Plan, batch: LineageBatch) -> None:
         return
     outputs = sorted({out for out, _ in batch.columns})
     stored: dict[tuple[str, str], dict[str, set[str]]] = {}
-    for row in await unit.store.outgoing(outputs, ["DERIVED_FROM"]):
+    for row in await unit.store.outgoing(outputs, [EdgeType.DERIVED_FROM]):
         mapping = json.loads(row["props"].get("columnMapJson") or "{}")
         stored[(row["from"], row["to"])] = {k: set(v) for k, v in mapping.items()}
     changed: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
@@ -412,7 +417,7 @@ async def _column_lineage(unit: Unit, plan: _Plan, batch: LineageBatch) -> None:
         plan.edges.append(
             Edge(
                 key[0],
-                "DERIVED_FROM",
+                EdgeType.DERIVED_FROM,
                 key[1],
                 {
                     "columns": sorted({c for v in merged.values() for c in v}),

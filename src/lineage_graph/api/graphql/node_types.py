@@ -26,6 +26,7 @@ from lineage_graph.api.graphql.nodes import (
     uid_field,
     versions_fields,
 )
+from lineage_graph.domain import EdgeType
 from lineage_graph.services.catalog.queries import Direction, Entry
 
 # --- data -----------------------------------------------------------------------------------
@@ -33,12 +34,16 @@ from lineage_graph.services.catalog.queries import Direction, Entry
 
 @output_type(domain.DataSource, description="A table, file set or topic, named by its OpenLineage dataset.")
 class DataSource(Node):
-    produced_by = neighbours_field("PRODUCED_BY", description="Jobs or runs that produce it (PRODUCED_BY).")
+    produced_by = neighbours_field(
+        EdgeType.PRODUCED_BY, description="Jobs or runs that produce it (PRODUCED_BY)."
+    )
     read_by = neighbours_field(
-        "READS", Direction.IN, description="Jobs, runs and training runs that read it (incoming READS)."
+        EdgeType.READS,
+        Direction.IN,
+        description="Jobs, runs and training runs that read it (incoming READS).",
     )
     snapshots = neighbours_field(
-        "SNAPSHOT_OF", Direction.IN, description="Its immutable snapshots (incoming SNAPSHOT_OF)."
+        EdgeType.SNAPSHOT_OF, Direction.IN, description="Its immutable snapshots (incoming SNAPSHOT_OF)."
     )
 
 
@@ -47,24 +52,26 @@ class DataSource(Node):
     description="An immutable version of a data source (e.g. a training data snapshot).",
 )
 class DatasetSnapshot(Node):
-    source = neighbour_field("SNAPSHOT_OF", description="The data source it is a snapshot of (SNAPSHOT_OF).")
+    source = neighbour_field(
+        EdgeType.SNAPSHOT_OF, description="The data source it is a snapshot of (SNAPSHOT_OF)."
+    )
 
 
 @output_type(domain.Transform, description="A SQL, Spark, Python or dbt job, named by its OpenLineage job.")
 class Transform(Node):
-    reads = neighbours_field("READS", description="What it reads (READS).")
+    reads = neighbours_field(EdgeType.READS, description="What it reads (READS).")
     writes = neighbours_field(
-        "PRODUCED_BY", Direction.IN, description="What it produces (incoming PRODUCED_BY)."
+        EdgeType.PRODUCED_BY, Direction.IN, description="What it produces (incoming PRODUCED_BY)."
     )
-    runs = neighbours_field("RUN_OF", Direction.IN, description="Its runs (incoming RUN_OF).")
+    runs = neighbours_field(EdgeType.RUN_OF, Direction.IN, description="Its runs (incoming RUN_OF).")
 
 
 @output_type(domain.TransformRun, description="One run of a transform.")
 class TransformRun(Node):
-    transform = neighbour_field("RUN_OF", description="The transform this is a run of (RUN_OF).")
-    reads = neighbours_field("READS", description="What it read (READS).")
+    transform = neighbour_field(EdgeType.RUN_OF, description="The transform this is a run of (RUN_OF).")
+    reads = neighbours_field(EdgeType.READS, description="What it read (READS).")
     writes = neighbours_field(
-        "PRODUCED_BY", Direction.IN, description="What it produced (incoming PRODUCED_BY)."
+        EdgeType.PRODUCED_BY, Direction.IN, description="What it produced (incoming PRODUCED_BY)."
     )
 
 
@@ -95,13 +102,13 @@ class FeatureSetVersion(Node):
         ]
 
     feature_set = neighbour_field(
-        "VERSION_OF", description="The feature set it is a version of (VERSION_OF)."
+        EdgeType.VERSION_OF, description="The feature set it is a version of (VERSION_OF)."
     )
-    supersedes = neighbour_field("SUPERSEDES", description="The version it supersedes (SUPERSEDES).")
+    supersedes = neighbour_field(EdgeType.SUPERSEDES, description="The version it supersedes (SUPERSEDES).")
     replaced_by = neighbour_field(
-        "REPLACED_BY", description="Its replacement, when deprecated (REPLACED_BY)."
+        EdgeType.REPLACED_BY, description="Its replacement, when deprecated (REPLACED_BY)."
     )
-    produced_by = neighbour_field("PRODUCED_BY", description="The job that produces it (PRODUCED_BY).")
+    produced_by = neighbour_field(EdgeType.PRODUCED_BY, description="The job that produces it (PRODUCED_BY).")
 
     approvals = approvals_field()
 
@@ -115,18 +122,18 @@ class DerivedFrom:
 @output_type(domain.Feature, description="One feature (field) of a feature-set version.")
 class Feature(Node):
     feature_set_version = neighbour_field(
-        "DEFINED_IN", description="The feature-set version defining it (DEFINED_IN)."
+        EdgeType.DEFINED_IN, description="The feature-set version defining it (DEFINED_IN)."
     )
 
     @strawberry.field(description="Sources it derives from (DERIVED_FROM, with columns).")
     async def derived_from(self, info: CtxInfo) -> list[DerivedFrom]:
         return [
             DerivedFrom(source=to_node(r.entry), columns=list(r.edge.get("columns") or []))
-            for r in await related_of(info, self.record.uid, "DERIVED_FROM")
+            for r in await related_of(info, self.record.uid, EdgeType.DERIVED_FROM)
         ]
 
     consumed_by = neighbours_field(
-        "CONSUMES", Direction.IN, description="Model versions that consume it (incoming CONSUMES)."
+        EdgeType.CONSUMES, Direction.IN, description="Model versions that consume it (incoming CONSUMES)."
     )
 
 
@@ -160,23 +167,24 @@ class ModelVersion(Node):
         return [
             InputBinding(input=str(r.edge.get("input")), dtype=r.edge.get("dtype"), feature=to_node(r.entry))
             for r in sorted(
-                await related_of(info, self.record.uid, "CONSUMES"), key=lambda r: str(r.edge.get("input"))
+                await related_of(info, self.record.uid, EdgeType.CONSUMES),
+                key=lambda r: str(r.edge.get("input")),
             )
         ]
 
-    model = neighbour_field("VERSION_OF", description="The model it is a version of (VERSION_OF).")
+    model = neighbour_field(EdgeType.VERSION_OF, description="The model it is a version of (VERSION_OF).")
     training_run = neighbour_field(
-        "PRODUCED_BY", description="The training run that produced it (PRODUCED_BY)."
+        EdgeType.PRODUCED_BY, description="The training run that produced it (PRODUCED_BY)."
     )
-    supersedes = neighbour_field("SUPERSEDES", description="The version it supersedes (SUPERSEDES).")
+    supersedes = neighbour_field(EdgeType.SUPERSEDES, description="The version it supersedes (SUPERSEDES).")
     replaced_by = neighbour_field(
-        "REPLACED_BY", description="Its replacement, when deprecated (REPLACED_BY)."
+        EdgeType.REPLACED_BY, description="Its replacement, when deprecated (REPLACED_BY)."
     )
     evaluations = neighbours_field(
-        "EVALUATES", Direction.IN, description="Evaluations of it (incoming EVALUATES)."
+        EdgeType.EVALUATES, Direction.IN, description="Evaluations of it (incoming EVALUATES)."
     )
     deployments = neighbours_field(
-        "SERVES", Direction.IN, description="Deployments serving it (incoming SERVES)."
+        EdgeType.SERVES, Direction.IN, description="Deployments serving it (incoming SERVES)."
     )
 
     approvals = approvals_field()
@@ -189,10 +197,10 @@ class Model(Node):
 
 @output_type(domain.TrainingRun, description="The run that trained a model version.")
 class TrainingRun(Node):
-    datasets = neighbours_field("READS", description="Dataset snapshots it read (READS).")
-    features = neighbours_field("USES", description="Features it used (USES).")
+    datasets = neighbours_field(EdgeType.READS, description="Dataset snapshots it read (READS).")
+    features = neighbours_field(EdgeType.USES, description="Features it used (USES).")
     produced = neighbours_field(
-        "PRODUCED_BY", Direction.IN, description="Model versions it produced (incoming PRODUCED_BY)."
+        EdgeType.PRODUCED_BY, Direction.IN, description="Model versions it produced (incoming PRODUCED_BY)."
     )
 
 
@@ -216,7 +224,7 @@ class Evaluation(Node):
 )
 class Environment(Node):
     deployments = neighbours_field(
-        "IN_ENV", Direction.IN, description="Deployments in this environment (incoming IN_ENV)."
+        EdgeType.IN_ENV, Direction.IN, description="Deployments in this environment (incoming IN_ENV)."
     )
 
 
@@ -230,19 +238,21 @@ class Deployment(Node):
     model_version = uid_field("model_version", description="The model version it serves (SERVES).")
     environment = uid_field("environment", description="Its environment (IN_ENV).")
     serves_from = neighbours_field(
-        "SERVES_FROM", description="Feature-set versions on its serving path (SERVES_FROM)."
+        EdgeType.SERVES_FROM, description="Feature-set versions on its serving path (SERVES_FROM)."
     )
     shadows = uid_field("shadows", description="The live deployment this shadow compares against (SHADOWS).")
     shadowed_by = neighbours_field(
-        "SHADOWS",
+        EdgeType.SHADOWS,
         Direction.IN,
         description="Shadow deployments comparing against this one (incoming SHADOWS).",
     )
     promoted_to = neighbour_field(
-        "PROMOTED_TO", description="The deployment it was promoted to (PROMOTED_TO)."
+        EdgeType.PROMOTED_TO, description="The deployment it was promoted to (PROMOTED_TO)."
     )
     promoted_from = neighbour_field(
-        "PROMOTED_TO", Direction.IN, description="The deployment it was promoted from (incoming PROMOTED_TO)."
+        EdgeType.PROMOTED_TO,
+        Direction.IN,
+        description="The deployment it was promoted from (incoming PROMOTED_TO).",
     )
 
     approvals = approvals_field()
@@ -253,12 +263,12 @@ class Deployment(Node):
 
 @output_type(domain.Team, description="A team that owns entities.")
 class Team(Node):
-    owns = neighbours_field("OWNED_BY", Direction.IN, description="What it owns (incoming OWNED_BY).")
+    owns = neighbours_field(EdgeType.OWNED_BY, Direction.IN, description="What it owns (incoming OWNED_BY).")
 
 
 @output_type(domain.Principal, description="A person or service account: an owner, author or reviewer.")
 class Principal(Node):
-    owns = neighbours_field("OWNED_BY", Direction.IN, description="What it owns (incoming OWNED_BY).")
+    owns = neighbours_field(EdgeType.OWNED_BY, Direction.IN, description="What it owns (incoming OWNED_BY).")
 
 
 NODE_TYPES.update(

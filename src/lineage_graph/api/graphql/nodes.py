@@ -21,7 +21,7 @@ from lineage_graph import domain
 from lineage_graph.api.graphql import enums as _enums  # noqa: F401  (registers the enums first)
 from lineage_graph.api.graphql.context import Context
 from lineage_graph.api.graphql.from_domain import interface_type, output_type
-from lineage_graph.domain import Stored
+from lineage_graph.domain import EdgeType, Stored
 from lineage_graph.services.catalog.queries import AuditRecord, Direction, Entry, Related, RelKey
 
 CtxInfo = Info[Context, None]
@@ -44,18 +44,22 @@ class SchemaField:
 
 
 async def related_of(
-    info: CtxInfo, uid: str, type_: str, direction: Direction = Direction.OUT
+    info: CtxInfo, uid: str, type_: EdgeType, direction: Direction = Direction.OUT
 ) -> list[Related]:
     return await info.context.loaders.related.load(RelKey(uid, type_, direction))
 
 
-async def neighbours(info: CtxInfo, uid: str, type_: str, direction: Direction = Direction.OUT) -> list[Node]:
+async def neighbours(
+    info: CtxInfo, uid: str, type_: EdgeType, direction: Direction = Direction.OUT
+) -> list[Node]:
     return [
         n for r in await related_of(info, uid, type_, direction) if (n := maybe_node(r.entry)) is not None
     ]
 
 
-async def neighbour(info: CtxInfo, uid: str, type_: str, direction: Direction = Direction.OUT) -> Node | None:
+async def neighbour(
+    info: CtxInfo, uid: str, type_: EdgeType, direction: Direction = Direction.OUT
+) -> Node | None:
     found = await neighbours(info, uid, type_, direction)
     return found[0] if found else None
 
@@ -67,7 +71,7 @@ async def node_at(info: CtxInfo, uid: str | None) -> Node | None:
     return maybe_node(entry) if entry is not None else None
 
 
-def neighbours_field(edge: str, direction: Direction = Direction.OUT, *, description: str) -> Any:
+def neighbours_field(edge: EdgeType, direction: Direction = Direction.OUT, *, description: str) -> Any:
     """A field listing the nodes at the other end of `edge` edges."""
 
     async def resolve(self: Node, info: CtxInfo) -> list[Node]:
@@ -76,7 +80,7 @@ def neighbours_field(edge: str, direction: Direction = Direction.OUT, *, descrip
     return strawberry.field(resolver=resolve, description=description)
 
 
-def neighbour_field(edge: str, direction: Direction = Direction.OUT, *, description: str) -> Any:
+def neighbour_field(edge: EdgeType, direction: Direction = Direction.OUT, *, description: str) -> Any:
     """A field with the node at the other end of an `edge` edge (the first, if several)."""
 
     async def resolve(self: Node, info: CtxInfo) -> Node | None:
@@ -122,7 +126,7 @@ def approvals_field() -> Any:
     async def resolve(self: Node, info: CtxInfo) -> list[Approval]:
         return [
             Approval.from_related(r)
-            for r in await related_of(info, self.record.uid, "APPROVED", Direction.IN)
+            for r in await related_of(info, self.record.uid, EdgeType.APPROVED, Direction.IN)
         ]
 
     return strawberry.field(resolver=resolve, description="Reviewers who approved it (incoming APPROVED).")
@@ -162,7 +166,9 @@ class Node:
         values = {name: getattr(record, name, None) for name in _record_fields(cls)}
         return cls(record=record, extras=entry.extras, **values)
 
-    owner = neighbour_field("OWNED_BY", description="The team or principal that owns this entity (OWNED_BY).")
+    owner = neighbour_field(
+        EdgeType.OWNED_BY, description="The team or principal that owns this entity (OWNED_BY)."
+    )
 
 
 _RECORD_FIELDS: dict[type, tuple[str, ...]] = {}

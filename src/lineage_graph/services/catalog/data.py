@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from lineage_graph.domain import DatasetSnapshot, DataSource, Kind, Transform, TransformRun, Uid
+from lineage_graph.domain import DatasetSnapshot, DataSource, EdgeType, Kind, Transform, TransformRun, Uid
 from lineage_graph.graph.catalog_store import Edge
 from lineage_graph.services.catalog import upsert as up
 from lineage_graph.services.catalog.checks import check_batch, check_refs, require
@@ -53,7 +53,9 @@ async def register_dataset_snapshots(
         items: list[tuple[Entity, Mapping[str, Any]]] = [(i, {}) for i in inputs]
         plan = up.upsert(unit, up.SNAPSHOT, items, existing, uids=uids)
         await unit.upsert_nodes(plan.rows)
-        await unit.store.merge_edges([Edge(uid, "SNAPSHOT_OF", sources[uid]) for uid in sorted(plan.changed)])
+        await unit.store.merge_edges(
+            [Edge(uid, EdgeType.SNAPSHOT_OF, sources[uid]) for uid in sorted(plan.changed)]
+        )
         return plan.written_as(DatasetSnapshot)
 
     return await ctx.run(actor, work, preload=[*sources, *sources.values()])
@@ -89,7 +91,7 @@ async def record_transform_runs(
         require(unit.preloaded, sorted(set(jobs.values())), "transform")
         require(unit.preloaded, sorted(refs))
         plan = await _write_jobs(unit, up.TRANSFORM_RUN, [r.run for r in records], io, uids)
-        await unit.store.merge_edges([Edge(uid, "RUN_OF", jobs[uid]) for uid in sorted(plan.changed)])
+        await unit.store.merge_edges([Edge(uid, EdgeType.RUN_OF, jobs[uid]) for uid in sorted(plan.changed)])
         return plan.written_as(TransformRun)
 
     return await ctx.run(actor, work, preload=[*jobs, *jobs.values(), *refs])
@@ -114,8 +116,8 @@ async def _write_jobs(
     changed = [
         (uid, reads, writes) for uid, (reads, writes) in zip(uids, io, strict=True) if uid in plan.changed
     ]
-    await unit.store.retire_edges([(uid, "READS", reads) for uid, reads, _ in changed])
-    edges = [Edge(uid, "READS", r) for uid, reads, _ in changed for r in reads]
-    edges += [Edge(w, "PRODUCED_BY", uid) for uid, _, writes in changed for w in writes]
+    await unit.store.retire_edges([(uid, EdgeType.READS, reads) for uid, reads, _ in changed])
+    edges = [Edge(uid, EdgeType.READS, r) for uid, reads, _ in changed for r in reads]
+    edges += [Edge(w, EdgeType.PRODUCED_BY, uid) for uid, _, writes in changed for w in writes]
     await unit.store.merge_edges(edges)
     return plan

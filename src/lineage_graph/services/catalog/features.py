@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from lineage_graph.domain import (
     Bump,
+    EdgeType,
     ErrorCode,
     FeatureSet,
     FeatureSetVersion,
@@ -97,18 +98,20 @@ async def publish_feature_set_version(ctx: Context, publication: Publication, *,
         await unit.store.upsert_nodes(
             [row, *({"uid": f.uid, "kind": f.kind.value, "props": to_properties(f)} for f in features)]
         )
-        edges = [Edge(uid, "VERSION_OF", entity)]
+        edges = [Edge(uid, EdgeType.VERSION_OF, entity)]
         if latest:
-            edges.append(Edge(uid, "SUPERSEDES", latest["uid"]))
+            edges.append(Edge(uid, EdgeType.SUPERSEDES, latest["uid"]))
         if produced_by:
-            edges.append(Edge(uid, "PRODUCED_BY", produced_by))
+            edges.append(Edge(uid, EdgeType.PRODUCED_BY, produced_by))
         for feature in features:
-            edges.append(Edge(feature.uid, "DEFINED_IN", uid))
+            edges.append(Edge(feature.uid, EdgeType.DEFINED_IN, uid))
             own = feature_sources.get(feature.name)
             if own is not None:
-                edges += [Edge(feature.uid, "DERIVED_FROM", s, {"columns": list(c)}) for s, c in own.items()]
+                edges += [
+                    Edge(feature.uid, EdgeType.DERIVED_FROM, s, {"columns": list(c)}) for s, c in own.items()
+                ]
             else:
-                edges += [Edge(feature.uid, "DERIVED_FROM", s, {"columns": []}) for s in sources]
+                edges += [Edge(feature.uid, EdgeType.DERIVED_FROM, s, {"columns": []}) for s in sources]
         await unit.store.merge_edges(edges)
         warnings = await ctx.gates.publish(unit, uid) if ctx.gates else ()
         unit.audit("publishFeatureSetVersion", uid, None, incoming)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from lineage_graph.domain import ErrorCode, InvalidInput, Kind, Uid, VersionStatus
+from lineage_graph.domain import EdgeType, ErrorCode, InvalidInput, Kind, Uid, VersionStatus
 from lineage_graph.graph.catalog_store import Edge
 from lineage_graph.graph.codec import native
 from lineage_graph.services.catalog import upsert as up
@@ -63,9 +63,9 @@ async def deprecate(
             return Written(up.stored(props), Outcome.UNCHANGED)
         change = {"status": VersionStatus.DEPRECATED.value, "sunsetAt": sunset_at, "replacedBy": replaced_by}
         await unit.store.set_properties([{"uid": uid, "props": change}])
-        await unit.store.retire_edges([(uid, "REPLACED_BY", [replaced_by] if replaced_by else [])])
+        await unit.store.retire_edges([(uid, EdgeType.REPLACED_BY, [replaced_by] if replaced_by else [])])
         if replaced_by:
-            await unit.store.merge_edges([Edge(uid, "REPLACED_BY", replaced_by)])
+            await unit.store.merge_edges([Edge(uid, EdgeType.REPLACED_BY, replaced_by)])
         unit.audit("deprecate", uid, before, after)
         return Written(
             up.stored({**props, **{k: v for k, v in change.items() if v is not None}}), Outcome.UPDATED
@@ -86,8 +86,8 @@ async def set_owner(ctx: Context, uid: str, owner: str, *, actor: str) -> Writte
             return Written(up.stored(props), Outcome.UNCHANGED)
         await up.ensure_owners(unit, [owner_uid], existing)
         await unit.store.set_properties([{"uid": entity, "props": {"owner": owner_uid}}])
-        await unit.store.retire_edges([(entity, "OWNED_BY", [owner_uid])])
-        await unit.store.merge_edges([Edge(entity, "OWNED_BY", owner_uid)])
+        await unit.store.retire_edges([(entity, EdgeType.OWNED_BY, [owner_uid])])
+        await unit.store.merge_edges([Edge(entity, EdgeType.OWNED_BY, owner_uid)])
         unit.audit("setOwner", entity, {"owner": props.get("owner")}, {"owner": owner_uid})
         return Written(up.stored({**props, "owner": owner_uid}), Outcome.UPDATED)
 
@@ -116,7 +116,7 @@ async def approve(
                 code=ServiceErrorCode.SELF_APPROVAL,
                 details={"uid": subject_uid, "reviewer": actor},
             )
-        approvals = await unit.store.incoming([subject_uid], ["APPROVED"])
+        approvals = await unit.store.incoming([subject_uid], [EdgeType.APPROVED])
         mine = next((a for a in approvals if a["from"] == principal), None)
         if mine is not None:
             comment_given = str(mine["props"].get("comment", ""))
@@ -125,7 +125,7 @@ async def approve(
             )
         await up.ensure_owners(unit, [principal], existing)
         await unit.store.merge_edges(
-            [Edge(principal, "APPROVED", subject_uid, {"comment": comment, "reviewer": actor})]
+            [Edge(principal, EdgeType.APPROVED, subject_uid, {"comment": comment, "reviewer": actor})]
         )
         unit.audit("approve", subject_uid, None, {"reviewer": actor, "comment": comment})
         return Approval(up.stored(props), actor, comment, unit.now, Outcome.CREATED)

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any, Final
 
 from lineage_graph.domain import (
+    EdgeType,
     ErrorCode,
     FeatureSetVersion,
     FeatureSpec,
@@ -58,7 +59,7 @@ class RelKey:
     """Neighbours of `uid` along edges of `type` in `direction`."""
 
     uid: str
-    type: str
+    type: EdgeType
     direction: Direction = Direction.OUT
 
 
@@ -328,7 +329,7 @@ class CatalogQueries:
         mv = Uid.parse(model_version, expect=Kind.MODEL_VERSION).format()
         if not await self.reader.nodes([mv]):
             raise NotFound([mv], "model version")
-        key = RelKey(mv, "CONSUMES")
+        key = RelKey(mv, EdgeType.CONSUMES)
         consumed = (await self.related([key]))[key]
         inputs_by_set: dict[str, list[tuple[str, str, str]]] = {}
         for rel in consumed:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from lineage_graph.domain import (
+    EdgeType,
     ErrorCode,
     Evaluation,
     Incompatibility,
@@ -138,20 +139,20 @@ async def _create(
             run_written = written(
                 up.record(run_row, None, unit.actor, unit.now), Outcome.CREATED, TrainingRun
             )
-            edges += [Edge(run_uid, "READS", d) for d in datasets]
-            edges += [Edge(run_uid, "USES", f) for f in dict.fromkeys(features)]
+            edges += [Edge(run_uid, EdgeType.READS, d) for d in datasets]
+            edges += [Edge(run_uid, EdgeType.USES, f) for f in dict.fromkeys(features)]
             unit.audit("recordTrainingRun", run_uid, None, up.incoming(run, {"datasets": datasets}))
     row = up.node_row(version)
     row["props"]["inputNames"] = [b.input for b in version.inputs]
     rows.append(row)
     await unit.store.upsert_nodes(rows)
-    edges.append(Edge(uid, "VERSION_OF", Uid(Kind.MODEL, version.namespace, version.name).format()))
+    edges.append(Edge(uid, EdgeType.VERSION_OF, Uid(Kind.MODEL, version.namespace, version.name).format()))
     if latest:
-        edges.append(Edge(uid, "SUPERSEDES", latest["uid"]))
+        edges.append(Edge(uid, EdgeType.SUPERSEDES, latest["uid"]))
     if version.training_run:
-        edges.append(Edge(uid, "PRODUCED_BY", version.training_run))
+        edges.append(Edge(uid, EdgeType.PRODUCED_BY, version.training_run))
     edges += [
-        Edge(uid, "CONSUMES", b.feature, {"input": b.input, "dtype": existing[b.feature]["dtype"]})
+        Edge(uid, EdgeType.CONSUMES, b.feature, {"input": b.input, "dtype": existing[b.feature]["dtype"]})
         for b in version.inputs
     ]
     await unit.store.merge_edges(edges)
@@ -196,11 +197,11 @@ async def record_evaluation(ctx: Context, evaluation: EvaluationInput, *, actor:
         plan = up.upsert(unit, up.EVALUATION, [(evaluation, {})], existing, uids=[uid])
         await unit.upsert_nodes(plan.rows)
         if plan.changed:
-            edges = [Edge(uid, "EVALUATES", evaluation.model_version)]
+            edges = [Edge(uid, EdgeType.EVALUATES, evaluation.model_version)]
             if evaluation.dataset:
-                edges.append(Edge(uid, "ON", evaluation.dataset))
+                edges.append(Edge(uid, EdgeType.ON, evaluation.dataset))
             if evaluation.baseline:
-                edges.append(Edge(uid, "BASELINE", evaluation.baseline))
+                edges.append(Edge(uid, EdgeType.BASELINE, evaluation.baseline))
             await unit.store.merge_edges(edges)
         return plan.written_as(Evaluation)[0]
 

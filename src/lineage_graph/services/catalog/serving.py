@@ -15,6 +15,7 @@ from lineage_graph.domain import (
     DeploymentInput,
     DeploymentMode,
     DeploymentStatus,
+    EdgeType,
     Incompatibility,
     IncompatibilityReason,
     Kind,
@@ -72,7 +73,7 @@ async def _deploy(
     if deployment.shadows:
         _check_shadowed(deployment, existing[deployment.shadows])
     mv = existing[deployment.model_version]
-    consumed = await unit.store.outgoing([deployment.model_version], ["CONSUMES"])
+    consumed = await unit.store.outgoing([deployment.model_version], [EdgeType.CONSUMES])
     serves_from = list(deployment.serves_from) or sorted(
         {str(Uid.parse(row["to"]).parent) for row in consumed}
     )
@@ -93,7 +94,7 @@ async def _deploy(
                 differences=differences,
             )
         if promoted_from:
-            await unit.store.merge_edges([Edge(promoted_from, "PROMOTED_TO", uid)])
+            await unit.store.merge_edges([Edge(promoted_from, EdgeType.PROMOTED_TO, uid)])
         return written(up.stored(existing[uid]), Outcome.UNCHANGED, Deployment)
     warnings: tuple[Finding, ...] = ()
     if ctx.gates is not None:
@@ -112,14 +113,14 @@ async def _deploy(
     row = up.node_row(deployment)
     await unit.store.upsert_nodes([row])
     edges = [
-        Edge(uid, "SERVES", deployment.model_version),
-        Edge(uid, "IN_ENV", deployment.environment),
-        *(Edge(uid, "SERVES_FROM", s) for s in serves_from),
+        Edge(uid, EdgeType.SERVES, deployment.model_version),
+        Edge(uid, EdgeType.IN_ENV, deployment.environment),
+        *(Edge(uid, EdgeType.SERVES_FROM, s) for s in serves_from),
     ]
     if deployment.shadows:
-        edges.append(Edge(uid, "SHADOWS", deployment.shadows))
+        edges.append(Edge(uid, EdgeType.SHADOWS, deployment.shadows))
     if promoted_from:
-        edges.append(Edge(promoted_from, "PROMOTED_TO", uid))
+        edges.append(Edge(promoted_from, EdgeType.PROMOTED_TO, uid))
     await unit.store.merge_edges(edges)
     unit.audit(action, uid, None, deployment.to_properties())
     return written(up.record(row, None, unit.actor, unit.now), Outcome.CREATED, Deployment, warnings)

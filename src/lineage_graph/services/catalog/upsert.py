@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Final, NamedTuple, TypeVar
 from lineage_graph.domain import (
     RECORD_FIELDS,
     Change,
+    EdgeType,
     Entity,
     FeatureSetInput,
     FeatureSpec,
@@ -303,6 +304,6 @@ async def register_owned(
     await ensure_owners(unit, owners, existing)
     await unit.upsert_nodes(plan.rows)
     changed = [(uid, i.owner) for i in items if (uid := uid_of(i)) in plan.changed and i.owner]
-    await unit.store.retire_edges([(uid, "OWNED_BY", [o]) for uid, o in changed])
-    await unit.store.merge_edges([Edge(uid, "OWNED_BY", o) for uid, o in changed])
+    await unit.store.retire_edges([(uid, EdgeType.OWNED_BY, [o]) for uid, o in changed])
+    await unit.store.merge_edges([Edge(uid, EdgeType.OWNED_BY, o) for uid, o in changed])
     return plan.records()
