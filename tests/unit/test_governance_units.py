@@ -190,7 +190,7 @@ def test_incompatible_inputs() -> None:
     ]
 
 
-def test_retention_subject_expiry_shortens_the_window() -> None:
+def test_retention_subject_passes_expiry_and_window_through_unrounded() -> None:
     created = datetime(2026, 1, 1, tzinfo=UTC)
     row = {
         "uid": "snapshot:s/t@1",
@@ -207,13 +207,11 @@ def test_retention_subject_expiry_shortens_the_window() -> None:
         "retiredAt": None,
         "retentionDays": 2555,
     }
-    assert (
-        inputs.retention_subject({**row, "expiresAt": datetime(2026, 1, 31, tzinfo=UTC)})["retentionDays"]
-        == 30
-    )
-    assert (
-        inputs.retention_subject({**row, "expiresAt": datetime(2025, 1, 1, tzinfo=UTC)})["retentionDays"] == 0
-    )
+    # The policy compares instants: an expiry twelve hours away stays twelve hours away (it was
+    # turned into whole days rounded down, 0 = "already expired").
+    soon = inputs.retention_subject({**row, "expiresAt": datetime(2026, 1, 1, 12, tzinfo=UTC)})
+    assert (soon["expiresAt"], soon["retentionDays"]) == ("2026-01-01T12:00:00Z", 2555)
+    assert inputs.retention_subject({**row, "retentionDays": 1.5})["retentionDays"] == 1.5
     assert inputs.retention_subject({**row, "kind": "DataSource", "retentionDays": None})["kind"] == "source"
 
 
@@ -296,4 +294,4 @@ def test_a_retention_window_from_text_times_matches_one_from_datetimes() -> None
     )
     as_times = inputs.retention_subject({**base, "createdAt": created, "expiresAt": expires})
     assert as_text == as_times
-    assert as_text["retentionDays"] == 30
+    assert (as_text["retentionDays"], as_text["expiresAt"]) == (90, "2026-01-31T12:00:00Z")
