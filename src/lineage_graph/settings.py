@@ -42,7 +42,7 @@ class Settings(BaseSettings):
     log_level: str = "info"
     gc_thresholds: str = DEFAULT_THRESHOLDS
     open_mode_on_any_address: bool = False
-    graphql_max_cost: int = Field(default=100_000, ge=1)
+    graphql_max_cost: int = Field(default=250_000, ge=1)
     graphql_max_root_fields: int = Field(default=100, ge=1)
     openlineage_max_datasets: int = Field(default=1_000, ge=1)
     openlineage_max_fields: int = Field(default=10_000, ge=1)

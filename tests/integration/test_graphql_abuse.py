@@ -48,7 +48,7 @@ async def test_fragment_fan_out_is_costed_once_per_fragment_and_refused(client: 
     [error] = body["errors"]
     assert error["extensions"]["code"] == "QUERY_TOO_COSTLY"
     assert error["extensions"]["cost"] == 2**21 * 2  # serverInfo and its version on every path
-    assert error["extensions"]["limit"] == 100_000
+    assert error["extensions"]["limit"] == 250_000
     assert body["data"] is None
     assert (await client.get("/healthz")).status_code == 200
     small = await post(client, fan_out(3))

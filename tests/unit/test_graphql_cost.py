@@ -27,11 +27,17 @@ def test_each_field_costs_one_per_time_its_parent_can_occur() -> None:
     assert cost('{ node(uid: "u") { uid kind } }') == Estimate(3, 1, False)
 
 
-def test_page_sizes_multiply_from_arguments_variables_and_schema_defaults() -> None:
-    query = "query($n: Int!) { search(first: $n) { edges { node { uid } } } }"
-    # search (1) + n x (edges (1) + DEFAULT_LIST_SIZE x (node (1) + uid (1)))
-    assert cost(query, n=7).cost == 1 + 7 * (1 + DEFAULT_LIST_SIZE * 2)
-    assert cost("{ search { edges { cursor } } }").cost == 1 + 20 * (1 + DEFAULT_LIST_SIZE)
+def test_a_connections_page_size_applies_to_its_edges_only() -> None:
+    query = "query($n: Int!) { search(first: $n) { edges { node { uid } } pageInfo { hasNextPage } } }"
+    # search (1) + edges (1 + n x (node (1) + uid (1))) + pageInfo (1 + hasNextPage (1))
+    assert cost(query, n=7).cost == 1 + (1 + 7 * 2) + 2
+    assert cost("{ search { edges { cursor } } }").cost == 1 + (1 + 20 * 1), "the schema's default page"
+
+
+def test_lists_without_a_size_count_the_default_each_level() -> None:
+    query = '{ node(uid: "u") { ... on Model { versions { uid inputs { input } } } } }'
+    # node (1) + versions (1 + 10 x (uid (1) + inputs (1 + 10 x input (1))))
+    assert cost(query).cost == 1 + 1 + DEFAULT_LIST_SIZE * (1 + 1 + DEFAULT_LIST_SIZE)
 
 
 def test_nested_fragment_spreads_are_costed_in_linear_time() -> None:
@@ -60,10 +66,6 @@ def test_refusals_name_the_figure_and_the_limit() -> None:
     denied = refusal(introspection, LIMITS, authenticated=False)
     assert denied is not None
     assert denied.extensions == {"code": "INTROSPECTION_DISABLED", "introspection": "authenticated"}
-    costly = refusal(cost("{ search(first: 100) { edges { node { uid } } } }"), LIMITS, authenticated=True)
+    costly = refusal(cost("{ search(first: 600) { edges { node { uid } } } }"), LIMITS, authenticated=True)
     assert costly is not None
-    assert costly.extensions == {
-        "code": "QUERY_TOO_COSTLY",
-        "cost": 1 + 100 * (1 + DEFAULT_LIST_SIZE * 2),
-        "limit": 1_000,
-    }
+    assert costly.extensions == {"code": "QUERY_TOO_COSTLY", "cost": 1 + 1 + 600 * 2, "limit": 1_000}

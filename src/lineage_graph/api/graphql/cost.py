@@ -3,7 +3,8 @@
 The cost of an operation is the number of field results it can produce: each field costs one
 for every time its parent can occur, and a field returning a list multiplies what is below it
 by the list's size, read from its ``first``/``limit`` argument (variables and schema defaults
-substituted) or `DEFAULT_LIST_SIZE` when it has none. Fragments are costed once each and
+substituted), else from the connection above it (``search(first: 100) { edges ... }``: the
+page size applies to ``edges``, not to ``pageInfo``), else `DEFAULT_LIST_SIZE`. Fragments are costed once each and
 multiplied where they are spread, so a document of nested spreads is judged in time linear in
 its size (walking it would double per level). Introspection (``__schema``, ``__type``) costs
 `INTROSPECTION_COST` per field.
@@ -84,40 +85,47 @@ class _Estimator:
     def __init__(self, schema: GraphQLSchema, operation: Operation) -> None:
         self.schema = schema
         self.operation = operation
-        self.memo: dict[str, int] = {}
+        self.memo: dict[tuple[str, int | None], int] = {}
         self.visiting: set[str] = set()
         self.introspection = False
 
-    def selection_cost(self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None) -> int:
+    def selection_cost(
+        self, selection_set: SelectionSetNode | None, parent: GraphQLNamedType | None, page: int | None = None
+    ) -> int:
+        """Cost of `selection_set` once; `page` is a connection's page size, for its list fields."""
         if selection_set is None:
             return 0
         total = 0
         for selection in self.operation.selections(selection_set):
             if isinstance(selection, FieldNode):
-                total += self.field_cost(selection, parent)
+                total += self.field_cost(selection, parent, page)
             elif isinstance(selection, InlineFragmentNode):
                 condition = selection.type_condition
                 scope = self.schema.get_type(condition.name.value) if condition else parent
-                total += self.selection_cost(selection.selection_set, scope)
+                total += self.selection_cost(selection.selection_set, scope, page)
             else:
-                total += self.fragment_cost(selection.name.value)
+                total += self.fragment_cost(selection.name.value, page)
         return total
 
-    def fragment_cost(self, name: str) -> int:
-        if name in self.memo:
-            return self.memo[name]
+    def fragment_cost(self, name: str, page: int | None) -> int:
+        key = (name, page)
+        if key in self.memo:
+            return self.memo[key]
         fragment = self.operation.fragments.get(name)
         if fragment is None or name in self.visiting:  # unknown or cyclic: validation refuses it
             return 0
         self.visiting.add(name)
-        cost = self.selection_cost(
-            fragment.selection_set, self.schema.get_type(fragment.type_condition.name.value)
-        )
+        scope = self.schema.get_type(fragment.type_condition.name.value)
+        cost = self.selection_cost(fragment.selection_set, scope, page)
         self.visiting.discard(name)
-        self.memo[name] = cost
+        self.memo[key] = cost
         return cost
 
-    def field_cost(self, node: FieldNode, parent: GraphQLNamedType | None) -> int:
+    def field_cost(self, node: FieldNode, parent: GraphQLNamedType | None, page: int | None = None) -> int:
+        """One for the field, plus what is below it as many times as it can occur. A list field
+        occurs its ``first``/``limit`` times, else a connection's page size above it, else
+        `DEFAULT_LIST_SIZE`; an object field with a page size (a connection) passes it down to its
+        list fields (``edges``) rather than multiplying everything below (``pageInfo``)."""
         name = node.name.value
         if name in INTROSPECTION_FIELDS:
             self.introspection = True
@@ -127,10 +135,12 @@ class _Estimator:
         if field is None:
             return 1  # __typename, or a field validation refuses
         named, is_list = _unwrap(field.type)
-        below = self.selection_cost(node.selection_set, named)
-        return 1 + self._size(node, field, is_list) * below
+        size = self._size(node, field)
+        if is_list:
+            return 1 + (size or page or DEFAULT_LIST_SIZE) * self.selection_cost(node.selection_set, named)
+        return 1 + self.selection_cost(node.selection_set, named, size)
 
-    def _size(self, node: FieldNode, field: GraphQLField, is_list: bool) -> int:
+    def _size(self, node: FieldNode, field: GraphQLField) -> int | None:
         given = {a.name.value: a.value for a in node.arguments or ()}
         for argument in SIZE_ARGUMENTS:
             if argument in given:
@@ -141,7 +151,7 @@ class _Estimator:
                 continue
             if isinstance(value, int) and not isinstance(value, bool):
                 return max(value, 1)
-        return DEFAULT_LIST_SIZE if is_list else 1
+        return None
 
 
 def estimate(
