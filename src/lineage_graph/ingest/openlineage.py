@@ -167,18 +167,25 @@ def _source_values(ds: ol.Dataset) -> dict[str, Any]:
     platform = _platform(ds.namespace, ol.facet(ds.facets, "dataSource", ol.DataSourceFacet))
     if platform is not None:
         values["platform"] = platform
-    doc = ol.facet(ds.facets, "documentation", ol.DocumentationFacet)
-    if doc is not None:
-        values["description"] = doc.description
-    owners = _owners(ol.facet(ds.facets, "ownership", ol.OwnershipFacet))
-    if owners is not None:
-        values["owners"] = owners
+    values.update(_documented(ds.facets))
     tags_facet = ol.facet(ds.facets, "tags", ol.TagsFacet)
     if tags_facet is not None:
         tags, classification = _tags(tags_facet)
         values["tags"] = tags
         if classification is not None:
             values["classification"] = classification
+    return values
+
+
+def _documented(facets: ol.Facets) -> dict[str, Any]:
+    """``description`` and ``owners`` from a dataset's or job's documentation and ownership facets."""
+    values: dict[str, Any] = {}
+    doc = ol.facet(facets, "documentation", ol.DocumentationFacet)
+    if doc is not None:
+        values["description"] = doc.description
+    owners = _owners(ol.facet(facets, "ownership", ol.OwnershipFacet))
+    if owners is not None:
+        values["owners"] = owners
     return values
 
 
@@ -201,12 +208,7 @@ def _job_values(job: ol.Job) -> dict[str, Any]:
         values["code_ref"] = CodeRef(
             repo=location.repo_url or location.url or "", commit=location.version, path=location.path
         )
-    doc = ol.facet(job.facets, "documentation", ol.DocumentationFacet)
-    if doc is not None:
-        values["description"] = doc.description
-    owners = _owners(ol.facet(job.facets, "ownership", ol.OwnershipFacet))
-    if owners is not None:
-        values["owners"] = owners
+    values.update(_documented(job.facets))
     tags_facet = ol.facet(job.facets, "tags", ol.TagsFacet)
     if tags_facet is not None:
         values["tags"] = _tags(tags_facet)[0]
