@@ -47,6 +47,10 @@ class Settings(BaseSettings):
     openlineage_max_datasets: int = Field(default=1_000, ge=1)
     openlineage_max_fields: int = Field(default=10_000, ge=1)
     graphql_introspection: Literal["everyone", "authenticated", "nobody"] = "authenticated"
+    neo4j_acquisition_timeout_seconds: float = Field(default=3.0, gt=0)
+    neo4j_connection_timeout_seconds: float = Field(default=3.0, gt=0)
+    neo4j_max_retry_seconds: float = Field(default=3.0, ge=0)
+    policy_resync_interval_seconds: float = Field(default=10.0, ge=0)
 
     @field_validator("gc_thresholds")
     @classmethod

@@ -2,6 +2,7 @@
 
 One Neo4j driver and one OPA client per process, opened and closed by the lifespan. Policies
 are pushed to OPA at start; a refused policy keeps ``/readyz`` at 503 with the file and line.
+Policies OPA loses (it restarted empty) are pushed again (`Runtime.repair_policies`).
 """
 
 from __future__ import annotations
@@ -12,19 +13,18 @@ from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from strawberry.fastapi import GraphQLRouter
 
 from lineage_graph import __version__, gc_tuning, resources
 from lineage_graph.api import health, ingest_routes
 from lineage_graph.api.graphql import schema
 from lineage_graph.api.graphql.context import Context
+from lineage_graph.api.graphql.errors import OutageAwareRouter
 from lineage_graph.api.graphql.limits import GRAPHQL_PATH, BodySizeLimit
 from lineage_graph.api.metrics import NEO4J_ROUND_TRIPS, RequestMetrics
 from lineage_graph.api.principal import is_authenticated, request_principal
 from lineage_graph.api.runtime import Runtime
 from lineage_graph.graph import Graph, QueryLibrary
-from lineage_graph.policy import PolicyEngine, PolicySet, PolicySyntaxError, sync_policies
-from lineage_graph.policy.engine import PolicyEngineUnavailableError
+from lineage_graph.policy import PolicyEngine
 from lineage_graph.policy.principals import Authenticator, AuthMode
 from lineage_graph.settings import Settings
 
@@ -37,16 +37,6 @@ log = logging.getLogger("lineage_graph")
 
 class Unauthenticated(Exception):  # noqa: N818  (a condition, as Starlette's HTTPException)
     """A GraphQL operation without a valid token while a tokens file is configured: HTTP 401."""
-
-
-async def _sync(runtime: Runtime) -> None:
-    try:
-        policy_set = PolicySet.load(resources.policies_dir(runtime.settings.policies_dir))
-        runtime.policy_revision = await sync_policies(runtime.policies, policy_set)
-        runtime.policy_error = None
-    except (PolicySyntaxError, PolicyEngineUnavailableError) as exc:
-        runtime.policy_error = str(exc)
-        log.error("policy sync failed: %s", exc)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -66,7 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = await PolicyEngine(settings.opa_url, settings.opa_timeout_seconds).open()
         runtime = Runtime(settings=settings, graph=graph, policies=engine, authenticator=authenticator)
         if settings.sync_policies_on_start:
-            await _sync(runtime)
+            await runtime.sync_policies()
+        engine.on_undefined = runtime.repair_policies  # OPA restarted empty: push them again
         app.state.runtime = runtime
         gc_tuning.tune(settings.collector_thresholds)
         try:
@@ -94,7 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(Unauthenticated, unauthenticated)
 
     # Mounted at its own path (not a prefix over an empty one), so its route template is /graphql.
-    app.include_router(GraphQLRouter(schema, path=GRAPHQL_PATH, context_getter=context_getter))
+    app.include_router(OutageAwareRouter(schema, path=GRAPHQL_PATH, context_getter=context_getter))
     app.include_router(health.router)
     app.include_router(ingest_routes.router)
     app.add_middleware(BodySizeLimit)

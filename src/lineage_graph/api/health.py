@@ -9,6 +9,8 @@ from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse, PlainTextResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
+from lineage_graph.policy.engine import PolicyEngineUnavailableError
+
 if TYPE_CHECKING:
     from lineage_graph.api.runtime import Runtime
 
@@ -29,14 +31,20 @@ async def _check_neo4j(runtime: Runtime) -> str | None:
 
 
 async def _check_opa(runtime: Runtime) -> str | None:
+    not_answering = f"opa: not answering at {runtime.settings.opa_url}"
     if not await runtime.policies.healthy():
-        return f"opa: not answering at {runtime.settings.opa_url}"
-    if runtime.policy_error is not None:
-        return f"opa: policies not loaded: {runtime.policy_error}"
-    return None
+        return not_answering
+    try:
+        return await runtime.policy_problem()
+    except PolicyEngineUnavailableError:
+        return not_answering
 
 
-@router.get("/readyz", summary="Neo4j and OPA both answer, and the policies are loaded")
+@router.get(
+    "/readyz",
+    summary="Neo4j and OPA both answer, and OPA holds the policies this process pushed "
+    "(pushed again if OPA lost them)",
+)
 async def readyz(request: Request) -> JSONResponse:
     runtime: Runtime = request.app.state.runtime
     neo4j_problem, opa_problem = await asyncio.gather(_check_neo4j(runtime), _check_opa(runtime))

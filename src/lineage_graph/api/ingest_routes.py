@@ -16,10 +16,15 @@ into, in one call; denials are recorded (allowances are not: re-sending events c
 nothing, and producers send far more than the catalog keeps). 401 without a valid token when
 a tokens file is configured; 403 with the violations when denied; 503 when OPA cannot decide
 (fail closed). Nothing is stored in any of these cases.
+
+While Neo4j cannot be reached, both routes answer 503 ``DATABASE_UNAVAILABLE`` with a
+``Retry-After`` header within seconds (`graph.database.database_unavailable`); the events may
+be sent again as they are.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
 from typing import TYPE_CHECKING, Any, Final
 
@@ -30,6 +35,12 @@ from fastapi.responses import JSONResponse
 from lineage_graph.api.bodies import BodyError, decode_json, inflate, read_body, read_raw
 from lineage_graph.api.principal import ANONYMOUS, is_authenticated, machine_principal, request_principal
 from lineage_graph.domain import DomainError, InvalidInput, Kind, Uid
+from lineage_graph.graph.database import (
+    DATABASE_UNAVAILABLE,
+    RETRY_AFTER_SECONDS,
+    UNAVAILABLE_MESSAGE,
+    database_unavailable,
+)
 from lineage_graph.ingest import mlflow
 from lineage_graph.ingest import openlineage_events as ol
 from lineage_graph.ingest.openlineage import OpenLineageIngest, translate
@@ -39,7 +50,7 @@ from lineage_graph.services.governance.gates import denial
 from lineage_graph.services.governance.inputs import authz_document
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Awaitable, Callable, Iterable
 
     from lineage_graph.api.runtime import Runtime
     from lineage_graph.ingest.openlineage import Translation
@@ -70,6 +81,29 @@ def unauthenticated() -> JSONResponse:
     )
     response.headers["WWW-Authenticate"] = "Bearer"
     return response
+
+
+def outage_as_503(
+    endpoint: Callable[[Request], Awaitable[JSONResponse]],
+) -> Callable[[Request], Awaitable[JSONResponse]]:
+    """Answer 503 DATABASE_UNAVAILABLE (with Retry-After) when Neo4j cannot be reached, not a 500
+    naming the server's address; logged in one line at WARNING."""
+
+    @functools.wraps(endpoint)
+    async def answer(request: Request) -> JSONResponse:
+        try:
+            return await endpoint(request)
+        except Exception as exc:
+            if not database_unavailable(exc):
+                raise
+            log.warning(
+                "%s %s: %s (%s)", request.method, request.url.path, DATABASE_UNAVAILABLE, type(exc).__name__
+            )
+            response = error_response(503, DATABASE_UNAVAILABLE, UNAVAILABLE_MESSAGE)
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            return response
+
+    return answer
 
 
 def written_into(uids: Iterable[str]) -> list[tuple[str, str, str]]:
@@ -123,9 +157,10 @@ async def authorize(
         401: {"description": "No valid bearer token (a tokens file is configured); nothing stored"},
         403: {"description": "lineage_graph.authz denies ingest; nothing stored"},
         422: {"description": "Invalid events; nothing stored"},
-        503: {"description": "OPA cannot decide (fail closed); nothing stored"},
+        503: {"description": "OPA cannot decide (fail closed), or Neo4j is unreachable; nothing stored"},
     },
 )
+@outage_as_503
 async def lineage(request: Request) -> JSONResponse:
     runtime: Runtime = request.app.state.runtime
     principal = request_principal(runtime, request.headers)
@@ -177,9 +212,13 @@ def _webhook_resource(payload: dict[str, Any], namespace: str) -> tuple[str, str
     responses={
         401: {"description": "Bad or missing signature; nothing stored"},
         403: {"description": "lineage_graph.authz denies mlflow-webhook ingest; nothing stored"},
-        503: {"description": "Not configured, or OPA cannot decide (fail closed); nothing stored"},
+        503: {
+            "description": "Not configured, OPA cannot decide (fail closed), or Neo4j is unreachable; "
+            "nothing stored"
+        },
     },
 )
+@outage_as_503
 async def mlflow_webhook(request: Request) -> JSONResponse:
     runtime: Runtime = request.app.state.runtime
     secret_value = runtime.settings.mlflow_webhook_secret

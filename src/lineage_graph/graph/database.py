@@ -3,13 +3,23 @@
 Reads and writes go through routing-aware sessions with explicit access modes, so the same
 code runs against a single server or a cluster. Each call names a query from ``cypher/``;
 ``round_trips`` counts calls so tests can prove batching.
+
+While Neo4j cannot be reached, calls fail within seconds (the acquisition, connection and retry
+bounds come from settings) with one of `UNAVAILABLE_ERRORS`; `database_unavailable` tells the
+API layers to answer ``DATABASE_UNAVAILABLE`` (HTTP 503) instead of a fault of ours.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from neo4j import AsyncGraphDatabase, RoutingControl
+from neo4j.exceptions import (
+    ConnectionAcquisitionTimeoutError,
+    DatabaseUnavailable,
+    ServiceUnavailable,
+    SessionExpired,
+)
 
 from lineage_graph.graph.queries import QueryLibrary
 
@@ -22,6 +32,29 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 Row = dict[str, Any]
+
+DATABASE_UNAVAILABLE: Final = "DATABASE_UNAVAILABLE"
+UNAVAILABLE_MESSAGE: Final = "the graph database is unavailable; retry later"
+"""What callers are told: the driver's own messages name the server's address."""
+RETRY_AFTER_SECONDS: Final = 5
+
+UNAVAILABLE_ERRORS: Final = (
+    ServiceUnavailable,  # nothing answers (routing, read and write variants, incomplete commits)
+    SessionExpired,  # the connection dropped mid-session
+    ConnectionAcquisitionTimeoutError,  # no pooled connection within the acquisition timeout
+    DatabaseUnavailable,  # the server answers but the database is not online
+)
+
+
+def database_unavailable(error: BaseException | None) -> bool:
+    """Whether `error`, or an error it was raised from, means Neo4j cannot serve now."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        if isinstance(error, UNAVAILABLE_ERRORS):
+            return True
+        seen.add(id(error))
+        error = error.__cause__ or error.__context__
+    return False
 
 
 class Graph:
@@ -39,9 +72,9 @@ class Graph:
         driver = AsyncGraphDatabase.driver(
             settings.neo4j_uri,
             auth=settings.neo4j_auth,
-            connection_acquisition_timeout=10.0,
-            connection_timeout=5.0,
-            max_transaction_retry_time=15.0,
+            connection_acquisition_timeout=settings.neo4j_acquisition_timeout_seconds,
+            connection_timeout=settings.neo4j_connection_timeout_seconds,
+            max_transaction_retry_time=settings.neo4j_max_retry_seconds,
             notifications_min_severity="OFF",
         )
         return cls(driver, settings.neo4j_database, queries, settings.query_timeout_seconds)

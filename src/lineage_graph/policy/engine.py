@@ -2,7 +2,9 @@
 
 Any failure to obtain a decision (OPA unreachable, an HTTP error, an unreadable answer, an
 undefined rule) raises ``PolicyEngineUnavailableError``; callers turn that into a denial, never
-an allow.
+an allow. An undefined rule may mean OPA restarted empty: when ``on_undefined`` is set (the API
+sets it to push its policies again, at most once per interval), it is awaited and, if it says
+the policies are back, the query is asked once more.
 
 Queries go through opa-python-client's request path (its session and retries) with orjson for
 the bodies: a compliance scan sends tens of megabytes of input documents and reads back a
@@ -12,13 +14,16 @@ the scan's own CPU time (docs/adr/0006-gc-thresholds-and-orjson.md).
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlencode, urlsplit
 
 import aiohttp
 import orjson
 from opa_client import AsyncOpaClient
-from opa_client.errors import DeletePolicyError, RegoParseError
+from opa_client.errors import DeletePolicyError, PolicyNotFoundError, RegoParseError
+
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable
 
 
 class PolicyEngineUnavailableError(RuntimeError):
@@ -73,6 +78,8 @@ class PolicyEngine:
             retries=1,
         )
         self._open = False
+        self.on_undefined: Callable[[], Awaitable[bool]] | None = None
+        """Awaited when a rule is undefined; True when the policies were pushed again."""
 
     async def open(self) -> PolicyEngine:
         if not self._open:
@@ -125,8 +132,27 @@ class PolicyEngine:
         except (aiohttp.ClientError, TimeoutError) as exc:
             raise PolicyEngineUnavailableError(f"policy engine unavailable at {self.url}: {exc}") from exc
 
+    async def get_data(self, path: str) -> Any:
+        """The data document at ``data.<path>`` (slashes), None when OPA holds none there."""
+        try:
+            body = await self._client.get_data(path)
+        except PolicyNotFoundError:
+            return None
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise PolicyEngineUnavailableError(f"policy engine unavailable at {self.url}: {exc}") from exc
+        return body.get("result") if isinstance(body, dict) else None
+
     async def evaluate(self, package: str, rule: str, input_document: dict[str, Any]) -> Any:
-        """The value of ``data.<package>.<rule>`` for the input; undefined counts as unavailable."""
+        """The value of ``data.<package>.<rule>`` for the input; undefined counts as unavailable
+        (asked once more if ``on_undefined`` pushed the policies again)."""
+        try:
+            return await self._evaluate(package, rule, input_document)
+        except _UndefinedError:
+            if self.on_undefined is None or not await self.on_undefined():
+                raise
+        return await self._evaluate(package, rule, input_document)
+
+    async def _evaluate(self, package: str, rule: str, input_document: dict[str, Any]) -> Any:
         try:
             body = await self._client.query_rule(input_document, package, rule)
         except (aiohttp.ClientError, TimeoutError, orjson.JSONDecodeError) as exc:
@@ -134,5 +160,9 @@ class PolicyEngine:
             raise PolicyEngineUnavailableError(msg) from exc
         if not isinstance(body, dict) or "result" not in body:
             msg = f"policy engine unavailable: {package}.{rule} is undefined (are the policies synced?)"
-            raise PolicyEngineUnavailableError(msg)
+            raise _UndefinedError(msg)
         return cast("Any", body["result"])
+
+
+class _UndefinedError(PolicyEngineUnavailableError):
+    """The rule has no value: its policy is missing (OPA restarted empty?) or does not define it."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from lineage_graph.policy.engine import PolicyRejectedError
 
@@ -20,6 +20,10 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from lineage_graph.policy.engine import PolicyEngine
+
+
+REVISION_PATH: Final = "lineage_graph_sync"
+"""Where OPA holds the revision last synced, and the policy ids it is made of."""
 
 
 class PolicySyntaxError(ValueError):
@@ -142,4 +146,13 @@ async def sync_policies(engine: PolicyEngine, policy_set: PolicySet) -> str:
         located = [_located(policy_set.root, policy_id, exc) for policy_id, exc in sorted(refused.items())]
         raise PolicySyntaxError("\n".join(located))
     await _delete_until_stable(engine, set(await engine.policy_ids()) - set(policy_set.policies))
+    marker = {"revision": policy_set.revision, "policies": sorted(policy_set.policies)}
+    await engine.put_data(REVISION_PATH, marker)
     return policy_set.revision
+
+
+async def held_revision(engine: PolicyEngine) -> str | None:
+    """The revision OPA holds (`sync_policies` wrote it); None when it holds none (restarted empty)."""
+    marker = await engine.get_data(REVISION_PATH)
+    revision = marker.get("revision") if isinstance(marker, dict) else None
+    return revision if isinstance(revision, str) else None

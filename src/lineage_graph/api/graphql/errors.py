@@ -3,6 +3,10 @@
 Every refusal implements `Refusal { code message }`; ``code`` is a stable string from
 `domain.errors.ErrorCode` or `services.errors.ServiceErrorCode`. `refusal` maps a
 `DomainError` to its GraphQL type once, for every mutation.
+
+`OutageAwareRouter` is the GraphQL route: an answer with nothing but ``DATABASE_UNAVAILABLE``
+errors (Neo4j unreachable, `Schema.process_errors`) and no data goes out as HTTP 503 with
+``Retry-After``, as the REST routes answer.
 """
 
 from __future__ import annotations
@@ -10,11 +14,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import strawberry
+from strawberry.fastapi import GraphQLRouter
 from strawberry.scalars import JSON
 
 from lineage_graph.domain import ContractViolation as ContractViolationError
 from lineage_graph.domain import DomainError, ImmutableConflict
 from lineage_graph.domain import VersionNotMonotonic as VersionNotMonotonicError
+from lineage_graph.graph.database import DATABASE_UNAVAILABLE, RETRY_AFTER_SECONDS
 from lineage_graph.services.errors import Conflict as ConflictError
 from lineage_graph.services.errors import IncompatibleFeatures as IncompatibleFeaturesError
 from lineage_graph.services.errors import InvalidOperation as InvalidOperationError
@@ -23,6 +29,9 @@ from lineage_graph.services.errors import PolicyDenied as PolicyDeniedError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+
+    from starlette.responses import Response
+    from strawberry.http import GraphQLHTTPResponse
 
     from lineage_graph.policy.decisions import Finding
 
@@ -250,3 +259,25 @@ def refusal(error: DomainError) -> RefusalType:
                     Problem(path=p["path"], code=str(p["code"]), message=p["message"]) for p in problems
                 ],
             )
+
+
+def _outage_only(answer: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> bool:
+    if not isinstance(answer, dict):
+        return False
+    data, errors = answer.get("data"), answer.get("errors") or []
+    no_data = data is None or (isinstance(data, dict) and all(v is None for v in data.values()))
+    codes = {(e.get("extensions") or {}).get("code") if isinstance(e, dict) else None for e in errors}
+    return no_data and codes == {DATABASE_UNAVAILABLE}
+
+
+class OutageAwareRouter(GraphQLRouter[Any, None]):
+    """strawberry's FastAPI router; an answer that only says Neo4j is unreachable is HTTP 503."""
+
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        if _outage_only(response_data):
+            response.status_code = 503
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response

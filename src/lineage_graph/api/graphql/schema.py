@@ -22,6 +22,7 @@ from lineage_graph.api.graphql.lineage import LineageQuery
 from lineage_graph.api.graphql.node_types import ALL_NODE_TYPES
 from lineage_graph.api.graphql.scalars import SCALAR_OVERRIDES
 from lineage_graph.api.graphql.system import ServerInfo
+from lineage_graph.graph.database import DATABASE_UNAVAILABLE, UNAVAILABLE_MESSAGE, database_unavailable
 from lineage_graph.policy.engine import PolicyEngineUnavailableError
 
 if TYPE_CHECKING:
@@ -57,21 +58,37 @@ class Schema(strawberry.Schema):
     """Logs errors by who caused them. A request the caller got wrong (a document that does not
     parse or validate, or a refusal with an ``extensions.code``: NOT_FOUND, INVALID_VALUE,
     POLICY_DENIED...) is logged in one line at INFO; OPA being unreachable in one line at
-    WARNING; anything else is a fault of ours and keeps strawberry's ERROR with its traceback."""
+    WARNING; Neo4j being unreachable in one line at WARNING per operation, its errors turned
+    into ``DATABASE_UNAVAILABLE`` whose message does not repeat the driver's (it names the
+    server's address); anything else is a fault of ours and keeps strawberry's ERROR with its
+    traceback."""
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         faults = []
+        outages = []
         for error in errors:
+            if database_unavailable(error.original_error):
+                error.message = UNAVAILABLE_MESSAGE
+                error.extensions = {"code": DATABASE_UNAVAILABLE}
+                outages.append(_where(error))
+                continue
             code = (error.extensions or {}).get("code")
             if code is not None or error.original_error is None:
-                where = ".".join(str(p) for p in error.path or ()) or "document"
                 level = logging.WARNING if code == PolicyEngineUnavailableError.code else logging.INFO
-                log.log(level, "GraphQL %s at %s: %s", code or "INVALID_DOCUMENT", where, error.message)
+                log.log(
+                    level, "GraphQL %s at %s: %s", code or "INVALID_DOCUMENT", _where(error), error.message
+                )
             else:
                 faults.append(error)
+        if outages:
+            log.warning("GraphQL %s at %s: %s", DATABASE_UNAVAILABLE, ", ".join(outages), UNAVAILABLE_MESSAGE)
         super().process_errors(faults, execution_context)
+
+
+def _where(error: GraphQLError) -> str:
+    return ".".join(str(p) for p in error.path or ()) or "document"
 
 
 guard_root_fields(Query, Mutation)
