@@ -7,7 +7,7 @@ record with the `Outcome` of its write (an identical re-send is `Outcome.UNCHANG
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import Enum, StrEnum
 from typing import TYPE_CHECKING, Final, Generic, TypeVar
 
 from lineage_graph.domain import Kind, Stored
@@ -36,6 +36,15 @@ MAX_BATCH: Final = 1_000
 
 APPROVABLE: Final = frozenset({Kind.MODEL_VERSION, Kind.DEPLOYMENT, Kind.FEATURE_SET_VERSION})
 DEPRECATABLE: Final = frozenset({Kind.FEATURE_SET_VERSION, Kind.MODEL_VERSION})
+
+
+class Keep(Enum):
+    """An optional field a write leaves out: the stored value stays (`None` clears it)."""
+
+    KEEP = "KEEP"
+
+
+KEEP: Final = Keep.KEEP
 
 
 class Outcome(StrEnum):
