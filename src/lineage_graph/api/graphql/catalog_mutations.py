@@ -294,13 +294,11 @@ class CatalogMutation:
             result = await info.context.catalog.publish_feature_set_version(
                 _publication(input), actor=info.context.actor
             )
-            node = FeatureSetVersion.of(
-                result.written.record, {"bump": result.bump.value if result.bump else "INITIAL"}
-            )
+            node = FeatureSetVersion.of(result.written.record, {"bump": result.bump})
             return Published(
                 outcome=result.written.outcome,
                 feature_set_version=node,
-                bump=result.bump.value if result.bump else None,
+                bump=result.bump,
                 warnings=PolicyFinding.many(result.warnings),
             )
 
