@@ -4,7 +4,9 @@ Policies are ``*.rego`` files other than ``*_test.rego``; their OPA policy id is
 relative to the policies directory. Data files are ``data.json`` files, mounted at their
 directory's path (``lineage_graph/config/data.json`` → ``data.lineage_graph.config``), as
 ``opa run policies/`` and ``opa test policies/`` load them. Policies that OPA holds but the
-directory no longer has are removed. The revision is a hash of every file pushed.
+directory no longer has are removed. The revision is a hash of every file pushed; a completed
+sync leaves it in OPA as ``data.lineage_graph_sync.revision`` (`current_revision`), so a server
+that does not sync can record the revision OPA holds.
 """
 
 from __future__ import annotations
@@ -12,14 +14,18 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
-from lineage_graph.policy.engine import PolicyRejectedError
+from lineage_graph.policy.engine import PolicyEngineUnavailableError, PolicyRejectedError
 
 if TYPE_CHECKING:
     from pathlib import Path
 
     from lineage_graph.policy.engine import PolicyEngine
+
+
+REVISION_DOCUMENT: Final = "lineage_graph_sync"
+"""Where a completed sync leaves its revision in OPA: ``data.lineage_graph_sync.revision``."""
 
 
 class PolicySyntaxError(ValueError):
@@ -132,6 +138,7 @@ async def sync_policies(engine: PolicyEngine, policy_set: PolicySet) -> str:
     modules OPA already holds (a shared function changed its signature), OPA's policies are
     replaced: for that moment decisions are undefined, which callers treat as deny.
     """
+    await engine.put_data(REVISION_DOCUMENT, {})  # unknown until this sync completes
     for path, document in policy_set.data.items():
         await engine.put_data(path, document)
     refused = await _push_until_stable(engine, policy_set.policies)
@@ -142,4 +149,15 @@ async def sync_policies(engine: PolicyEngine, policy_set: PolicySet) -> str:
         located = [_located(policy_set.root, policy_id, exc) for policy_id, exc in sorted(refused.items())]
         raise PolicySyntaxError("\n".join(located))
     await _delete_until_stable(engine, set(await engine.policy_ids()) - set(policy_set.policies))
+    await engine.put_data(REVISION_DOCUMENT, {"revision": policy_set.revision})
     return policy_set.revision
+
+
+async def current_revision(engine: PolicyEngine) -> str | None:
+    """The revision of the policy set the last completed sync left in OPA; None when OPA holds
+    none (never synced, a sync under way or refused) or cannot be reached."""
+    try:
+        value = await engine.evaluate(REVISION_DOCUMENT, "revision", {})
+    except PolicyEngineUnavailableError:
+        return None
+    return value if isinstance(value, str) else None
