@@ -88,14 +88,18 @@ async def test_publish_first_version_then_resend_is_a_no_op(
 ) -> None:
     created = await publish(client, V1)
     assert created["outcome"] == "CREATED"
-    assert created["bump"] is None
+    assert created["bump"] == "INITIAL"  # what is stored, and what FeatureSetVersion.bump answers
     assert created["featureSetVersion"]["uid"] == "featureset:risk/customer_profile@1"
     assert [f["uid"] for f in created["featureSetVersion"]["features"]] == [
         "feature:risk/customer_profile@1#age",
         "feature:risk/customer_profile@1#income",
     ]
     again = await publish(client, V1)
-    assert again["outcome"] == "UNCHANGED"
+    assert (again["outcome"], again["bump"]) == ("UNCHANGED", "INITIAL")
+    stored = await gql(
+        client, '{ node(uid: "featureset:risk/customer_profile@1") { ... on FeatureSetVersion { bump } } }'
+    )
+    assert stored["node"]["bump"] == "INITIAL"
     reordered = await publish(client, {**V1, "features": list(reversed(V1["features"]))})
     assert reordered["outcome"] == "UNCHANGED"
     assert (await labels(graph)) == {"FeatureSet": 1, "FeatureSetVersion": 1, "Feature": 2}

@@ -226,6 +226,49 @@ async def test_deprecate_with_sunset_and_replacement(client: httpx.AsyncClient, 
     assert model["outcome"] == "UPDATED"
 
 
+async def test_redeprecating_keeps_what_it_does_not_mention(client: httpx.AsyncClient, catalog: None) -> None:
+    """An omitted sunsetAt/replacement keeps the stored value (re-issuing `deprecate(uid)` must not lift
+    a sunset); an explicit null clears it; the answer is what `node(uid)` then shows."""
+    fields = "status sunsetAt replacedBy { uid }"
+    mutation = (
+        "mutation($u: String!, $s: DateTime, $r: String) { deprecate(uid: $u, sunsetAt: $s, replacement: $r) { "
+        f"__typename ... on Written {{ outcome node {{ ... on FeatureSetVersion {{ {fields} }} }} }} {REFUSAL} }} }}"
+    )
+    omitted = (
+        "mutation($u: String!) { deprecate(uid: $u) { __typename ... on Written { outcome node { "
+        f"... on FeatureSetVersion {{ {fields} }} }} }} {REFUSAL} }} }}"
+    )
+    node = f'{{ node(uid: "featureset:risk/profile@1") {{ ... on FeatureSetVersion {{ {fields} }} }} }}'
+    v1, v2 = "featureset:risk/profile@1", "featureset:risk/profile@2"
+    full = {"status": "DEPRECATED", "sunsetAt": "2027-06-01T00:00:00+00:00", "replacedBy": {"uid": v2}}
+
+    assert (await gql(client, mutation, u=v1, s="2027-06-01T00:00:00Z", r=v2))["deprecate"]["node"] == full
+    again = (await gql(client, omitted, u=v1))["deprecate"]
+    assert (again["outcome"], again["node"]) == ("UNCHANGED", full)
+    assert (await gql(client, node))["node"] == full
+    # Only the sunset given: the replacement stays.
+    moved = (await gql(client, mutation, u=v1, s="2027-09-01T00:00:00Z"))["deprecate"]
+    assert moved["node"] == {**full, "sunsetAt": "2027-09-01T00:00:00+00:00"}
+    assert (await gql(client, node))["node"] == moved["node"]
+    # Explicit nulls clear: the answer and the stored node agree.
+    cleared = (await gql(client, mutation, u=v1, s=None, r=None))["deprecate"]
+    assert (cleared["outcome"], cleared["node"]) == (
+        "UPDATED",
+        {"status": "DEPRECATED", "sunsetAt": None, "replacedBy": None},
+    )
+    assert (await gql(client, node))["node"] == cleared["node"]
+    history = await gql(
+        client, '{ history(uid: "featureset:risk/profile") { versions { events { action before after } } } }'
+    )
+    events = [e for e in history["history"]["versions"][-1]["events"] if e["action"] == "deprecate"]
+    assert [(e["before"]["sunsetAt"], e["after"]["sunsetAt"]) for e in events] == [
+        (None, "2027-06-01T00:00:00Z"),
+        ("2027-06-01T00:00:00Z", "2027-09-01T00:00:00Z"),
+        ("2027-09-01T00:00:00Z", None),
+    ]
+    assert [e["after"]["replacedBy"] for e in events] == [v2, v2, None]
+
+
 async def test_set_owner(client: httpx.AsyncClient, catalog: None) -> None:
     mutation = (
         "mutation($u: String!, $o: String!) { setOwner(uid: $u, owner: $o) { __typename ... on Written { outcome "

@@ -3,16 +3,21 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
+import httpx
 import pytest
 
+from lineage_graph import resources
+from lineage_graph.api import create_app
 from lineage_graph.devstack._process import free_port
-from lineage_graph.policy import PolicyEngine
+from lineage_graph.policy import PolicyEngine, PolicySet
 from lineage_graph.policy.decisions import Package
 from lineage_graph.services.governance.decisions import Governor
 from tests.cypher import cypher
+from tests.graphql_client import gql
 
 if TYPE_CHECKING:
     from lineage_graph.graph import Graph
+    from lineage_graph.settings import Settings
 
 pytestmark = pytest.mark.integration
 
@@ -130,3 +135,26 @@ async def test_input_documents_reach_opa_as_the_standard_library_writes_them(
     finally:
         await session_engine.delete_policy("tests/echo")
     assert echoed == json.loads(json.dumps(document))
+
+
+async def test_a_server_started_without_policy_sync_records_the_revision_opa_holds(
+    settings: Settings, graph: Graph, session_engine: PolicyEngine
+) -> None:
+    """The session synced OPA; a server that does not sync reads the revision OPA holds (not
+    "unknown") and records it with its decisions."""
+    app = create_app(settings.model_copy(update={"sync_policies_on_start": False}))
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as http:
+            await gql(
+                http,
+                'mutation { registerFeatureSet(input: {namespace: "risk", name: "profile"}) { __typename } }',
+                actor="alice",
+            )
+            recorded = await gql(
+                http, '{ decisions(uid: "featureset:risk/profile") { policy policyRevision } }'
+            )
+    assert recorded["decisions"], "the write recorded no decision"
+    assert {d["policyRevision"] for d in recorded["decisions"]} == {
+        PolicySet.load(resources.policies_dir()).revision
+    }

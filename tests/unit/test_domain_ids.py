@@ -224,3 +224,39 @@ def test_parse_errors_carry_the_offending_uid() -> None:
     with pytest.raises(InvalidUid) as info:
         Uid.parse(42)  # type: ignore[arg-type]
     assert info.value.code == ErrorCode.INVALID_UID
+
+
+@pytest.mark.parametrize(
+    ("text", "character", "corrected"),
+    [
+        ("featureset:risk/customer/profile@3", "/", "featureset:risk/customer%2Fprofile@3"),
+        ("feature:risk/profile@3#a/b", "/", "feature:risk/profile@3#a%2Fb"),
+        ("source:pg/public customers", " ", "source:pg/public%20customers"),
+        ("source:a/b\u200b", "\u200b", "source:a/b%E2%80%8B"),
+        ("deployment:risk/x-10:00/Z", "/", "deployment:risk/x-10%3A00%2FZ"),
+    ],
+)
+def test_an_unescaped_reserved_character_is_refused_with_the_corrected_uid(
+    text: str, character: str, corrected: str
+) -> None:
+    with pytest.raises(InvalidUid) as info:
+        Uid.parse(text)
+    escape = "".join(f"%{b:02X}" for b in character.encode())
+    assert info.value.code == ErrorCode.INVALID_UID
+    assert info.value.message == (
+        f"unescaped reserved character {character!r} in uid: write it as {escape}, e.g. {corrected}"
+    )
+    assert info.value.details == {
+        "uid": text,
+        "character": character,
+        "escape": escape,
+        "corrected": corrected,
+    }
+    assert Uid.parse(corrected).format() == corrected
+
+
+def test_an_unescaped_character_without_a_valid_corrected_form_still_says_how_to_write_it() -> None:
+    with pytest.raises(InvalidUid) as info:
+        Uid.parse("model:a/b@1@2")  # '@2' escaped makes the version '1%402': not an integer
+    assert info.value.message == "unescaped reserved character '@' in uid: write it as %40"
+    assert "corrected" not in info.value.details

@@ -26,6 +26,7 @@ from lineage_graph.api.runtime import Runtime
 from lineage_graph.graph import Graph, QueryLibrary
 from lineage_graph.policy import PolicyEngine
 from lineage_graph.policy.principals import Authenticator, AuthMode
+from lineage_graph.policy.sync import current_revision
 from lineage_graph.settings import Settings
 
 if TYPE_CHECKING:
@@ -57,6 +58,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         runtime = Runtime(settings=settings, graph=graph, policies=engine, authenticator=authenticator)
         if settings.sync_policies_on_start:
             await runtime.sync_policies()
+        else:
+            runtime.policy_revision = await current_revision(engine)
         engine.on_undefined = runtime.repair_policies  # OPA restarted empty: push them again
         app.state.runtime = runtime
         gc_tuning.tune(settings.collector_thresholds)

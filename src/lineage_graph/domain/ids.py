@@ -207,6 +207,7 @@ def _parse(text: str) -> Uid:
     if kind is None:
         shape = "requires" if at_sign == "" else "does not take"
         raise _invalid(f"uid kind {prefix!r} {shape} an '@<version>'", text)
+    _check_escaped(text, prefix, namespace, name, version if at_sign else None, field if hash_sign else None)
     try:
         return Uid(
             kind,
@@ -218,6 +219,45 @@ def _parse(text: str) -> Uid:
     except InvalidUid as e:
         e.details.setdefault("uid", text)
         raise
+
+
+def _check_escaped(
+    text: str, prefix: str, namespace: str, name: str, version: str | None, field: str | None
+) -> None:
+    """Refuse a raw reserved character, saying how to write it and showing the uid written so
+    (when that form is a valid uid)."""
+    parts = [namespace, name, version or "", field or ""]
+    raw = next((ch for part in parts for ch in part if ch in RESERVED and ch not in _RAW_ALLOWED), None)
+    if raw is None:
+        return
+    escape = _escaped(raw)
+    corrected = f"{prefix}:{_escape_raw(namespace)}/{_escape_raw(name)}"
+    if version is not None:
+        corrected += f"@{_escape_raw(version)}"
+    if field is not None:
+        corrected += f"#{_escape_raw(field)}"
+    try:
+        corrected = _parse(corrected).format()
+    except InvalidUid:
+        raise InvalidUid(
+            f"unescaped reserved character {raw!r} in uid: write it as {escape}",
+            code=ErrorCode.INVALID_UID,
+            details={"uid": text, "character": raw, "escape": escape},
+        ) from None
+    raise InvalidUid(
+        f"unescaped reserved character {raw!r} in uid: write it as {escape}, e.g. {corrected}",
+        code=ErrorCode.INVALID_UID,
+        details={"uid": text, "character": raw, "escape": escape, "corrected": corrected},
+    )
+
+
+def _escaped(ch: str) -> str:
+    return "".join(f"%{b:02X}" for b in ch.encode("utf-8", "surrogatepass"))
+
+
+def _escape_raw(component: str) -> str:
+    """`component` with its raw reserved characters escaped (its escapes and raw ``:`` kept)."""
+    return "".join(_escaped(ch) if ch in RESERVED and ch not in _RAW_ALLOWED else ch for ch in component)
 
 
 def _validate(uid: Uid) -> None:

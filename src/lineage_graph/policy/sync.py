@@ -4,7 +4,9 @@ Policies are ``*.rego`` files other than ``*_test.rego``; their OPA policy id is
 relative to the policies directory. Data files are ``data.json`` files, mounted at their
 directory's path (``lineage_graph/config/data.json`` → ``data.lineage_graph.config``), as
 ``opa run policies/`` and ``opa test policies/`` load them. Policies that OPA holds but the
-directory no longer has are removed. The revision is a hash of every file pushed.
+directory no longer has are removed. The revision is a hash of every file pushed; a completed
+sync leaves it in OPA as ``data.lineage_graph_sync.revision`` (`current_revision`), so a server
+that does not sync can record the revision OPA holds.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import json
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
-from lineage_graph.policy.engine import PolicyRejectedError
+from lineage_graph.policy.engine import PolicyEngineUnavailableError, PolicyRejectedError
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -156,3 +158,12 @@ async def held_revision(engine: PolicyEngine) -> str | None:
     marker = await engine.get_data(REVISION_PATH)
     revision = marker.get("revision") if isinstance(marker, dict) else None
     return revision if isinstance(revision, str) else None
+
+
+async def current_revision(engine: PolicyEngine) -> str | None:
+    """`held_revision`, or None when OPA cannot be reached (a server started without sync
+    records the revision OPA holds in its decisions)."""
+    try:
+        return await held_revision(engine)
+    except PolicyEngineUnavailableError:
+        return None

@@ -294,13 +294,11 @@ class CatalogMutation:
             result = await info.context.catalog.publish_feature_set_version(
                 _publication(input), actor=info.context.actor
             )
-            node = FeatureSetVersion.of(
-                result.written.record, {"bump": result.bump.value if result.bump else "INITIAL"}
-            )
+            node = FeatureSetVersion.of(result.written.record, {"bump": result.bump})
             return Published(
                 outcome=result.written.outcome,
                 feature_set_version=node,
-                bump=result.bump.value if result.bump else None,
+                bump=result.bump,
                 warnings=PolicyFinding.many(result.warnings),
             )
 
@@ -395,18 +393,30 @@ class CatalogMutation:
     @authz("deprecate")
     @strawberry.mutation(
         description="Deprecate a feature-set or model version: status DEPRECATED, an optional sunset "
-        "date and replacement (REPLACED_BY)."
+        "date and replacement (REPLACED_BY). An argument left out keeps the stored value (deprecating "
+        "again never lifts a sunset); an explicit null clears it. The answer is the version as stored."
     )
     async def deprecate(
         self,
         info: CtxInfo,
         uid: str,
-        sunset_at: datetime | None = None,
-        replacement: str | None = None,
+        sunset_at: Annotated[
+            datetime | None,
+            strawberry.argument(description="When it stops being served; null clears it, omitted keeps it."),
+        ] = strawberry.UNSET,
+        replacement: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Uid of the version to move to; null clears it, omitted keeps it."
+            ),
+        ] = strawberry.UNSET,
     ) -> WriteResult:
         async def work() -> Written:
             written = await info.context.catalog.deprecate(
-                uid, actor=info.context.actor, sunset_at=sunset_at, replacement=replacement
+                uid,
+                actor=info.context.actor,
+                sunset_at=services.KEEP if sunset_at is strawberry.UNSET else sunset_at,
+                replacement=services.KEEP if replacement is strawberry.UNSET else replacement,
             )
             return _written(written)
 

@@ -36,8 +36,9 @@ class BatchWritten:
 class Published:
     outcome: Outcome = strawberry.field(description="CREATED, or UNCHANGED for an identical re-send.")
     feature_set_version: FeatureSetVersion = strawberry.field(description="The version.")
-    bump: str | None = strawberry.field(
-        description="MAJOR, MINOR, PATCH or NONE; null for the first version."
+    bump: str = strawberry.field(
+        description="The contract bump as stored (what `FeatureSetVersion.bump` answers): INITIAL for "
+        "the first version, then NONE, PATCH, MINOR or MAJOR."
     )
     warnings: list[PolicyFinding] = strawberry.field(
         description="Non-blocking findings of the schema standards (lineage_graph.schema)."

@@ -12,7 +12,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from lineage_graph.domain import (
-    Bump,
     EdgeType,
     ErrorCode,
     FeatureSet,
@@ -30,7 +29,7 @@ from lineage_graph.graph.catalog_store import Edge
 from lineage_graph.graph.codec import canonical_json, to_properties
 from lineage_graph.services.catalog import upsert as up
 from lineage_graph.services.catalog.checks import check_batch, check_ref, check_refs, require, uid_of
-from lineage_graph.services.catalog.records import Outcome, PublishResult, written
+from lineage_graph.services.catalog.records import INITIAL_BUMP, Outcome, PublishResult, written
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -77,10 +76,9 @@ async def publish_feature_set_version(ctx: Context, publication: Publication, *,
             stored = existing[uid]
             before = up.payload(stored, _PUBLICATION_EXTRAS)
             ensure_unchanged(uid, before or {}, incoming, ignored_fields(Kind.FEATURE_SET_VERSION))
-            bump = stored.get("bump")
             return PublishResult(
                 written(up.stored(stored), Outcome.UNCHANGED, FeatureSetVersion),
-                Bump(str(bump)) if bump in Bump.__members__ else None,
+                str(stored.get("bump", INITIAL_BUMP)),
             )
         latest = await unit.store.latest_version(entity)
         check_version_order(int(latest["version"]) if latest else None, version.version)
@@ -88,10 +86,10 @@ async def publish_feature_set_version(ctx: Context, publication: Publication, *,
         diff = check_publish(
             previous, latest["contract"] if latest else None, version.features, version.contract
         )
-        bump = required_bump(diff) if latest else None
+        bump = required_bump(diff).value if latest else INITIAL_BUMP
         row = up.node_row(version, extras)
         row["props"] |= {
-            "bump": bump.value if bump else "INITIAL",
+            "bump": bump,
             "schemaDiffJson": canonical_json(diff.to_dict()),
         }
         features = version.feature_records(created_at=unit.now, created_by=unit.actor)

@@ -1,23 +1,32 @@
 """Lifecycle and governance writes: deprecate a version, set an owner, approve.
 
-Each is idempotent: deprecating with the same sunset and replacement, setting the same owner,
+Each is idempotent: deprecating with the same (or no) sunset and replacement, setting the same owner,
 or approving again is `Outcome.UNCHANGED` with no audit event. Nobody approves what they
 created (`SELF_APPROVAL`).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from lineage_graph.domain import EdgeType, ErrorCode, InvalidInput, Kind, Uid, VersionStatus
 from lineage_graph.graph.catalog_store import Edge
 from lineage_graph.graph.codec import native
 from lineage_graph.services.catalog import upsert as up
 from lineage_graph.services.catalog.checks import check_ref, require
-from lineage_graph.services.catalog.records import APPROVABLE, DEPRECATABLE, Approval, Outcome, Written
+from lineage_graph.services.catalog.records import (
+    APPROVABLE,
+    DEPRECATABLE,
+    KEEP,
+    Approval,
+    Keep,
+    Outcome,
+    Written,
+)
 from lineage_graph.services.errors import InvalidOperation, ServiceErrorCode
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from datetime import datetime
 
     from lineage_graph.domain import Stored
@@ -30,16 +39,21 @@ async def deprecate(
     version_uid: str,
     *,
     actor: str,
-    sunset_at: datetime | None = None,
-    replacement: str | None = None,
+    sunset_at: datetime | Keep | None = KEEP,
+    replacement: str | Keep | None = KEEP,
 ) -> Written[Stored]:
+    """Mark a version DEPRECATED. A `sunset_at` or `replacement` left out (`KEEP`) keeps what is
+    stored, so re-deprecating never lifts a sunset; `None` clears it. Moving or clearing either is
+    audited; the answer is the node as stored."""
     uid = check_ref(version_uid, tuple(DEPRECATABLE), "uid")
-    replaced_by = check_ref(replacement, (Uid.parse(uid).kind,), "replacement") if replacement else None
+    replaced_by: str | Keep | None = replacement
+    if isinstance(replacement, str):
+        replaced_by = check_ref(replacement, (Uid.parse(uid).kind,), "replacement") if replacement else None
     if replaced_by == uid:
         raise InvalidInput(
             "a version cannot replace itself", code=ErrorCode.INVALID_VALUE, details={"uid": uid}
         )
-    refs = [uid, *([replaced_by] if replaced_by else [])]
+    refs = [uid, *([replaced_by] if isinstance(replaced_by, str) else [])]
 
     async def work(unit: Unit) -> Written[Stored]:
         existing = await unit.store.nodes(refs)
@@ -49,29 +63,33 @@ async def deprecate(
             raise InvalidOperation(
                 f"{uid} is retired; it cannot be deprecated", details={"uid": uid, "status": "RETIRED"}
             )
-        before = {
-            "status": props.get("status"),
-            "sunsetAt": up.jsonable(props.get("sunsetAt")),
-            "replacedBy": props.get("replacedBy"),
-        }
-        after = {
-            "status": VersionStatus.DEPRECATED.value,
-            "sunsetAt": up.jsonable(sunset_at),
-            "replacedBy": replaced_by,
-        }
+        change: dict[str, Any] = {"status": VersionStatus.DEPRECATED.value}
+        if sunset_at is not KEEP:
+            change["sunsetAt"] = sunset_at
+        if replaced_by is not KEEP:
+            change["replacedBy"] = replaced_by
+        after_props = {k: v for k, v in {**props, **change}.items() if v is not None}
+        before, after = _deprecation(props), _deprecation(after_props)
         if before == after:
             return Written(up.stored(props), Outcome.UNCHANGED)
-        change = {"status": VersionStatus.DEPRECATED.value, "sunsetAt": sunset_at, "replacedBy": replaced_by}
         await unit.store.set_properties([{"uid": uid, "props": change}])
-        await unit.store.retire_edges([(uid, EdgeType.REPLACED_BY, [replaced_by] if replaced_by else [])])
-        if replaced_by:
-            await unit.store.merge_edges([Edge(uid, EdgeType.REPLACED_BY, replaced_by)])
+        if replaced_by is not KEEP:
+            await unit.store.retire_edges([(uid, EdgeType.REPLACED_BY, [replaced_by] if replaced_by else [])])
+            if replaced_by:
+                await unit.store.merge_edges([Edge(uid, EdgeType.REPLACED_BY, replaced_by)])
         unit.audit("deprecate", uid, before, after)
-        return Written(
-            up.stored({**props, **{k: v for k, v in change.items() if v is not None}}), Outcome.UPDATED
-        )
+        return Written(up.stored(after_props), Outcome.UPDATED)
 
     return await ctx.run(actor, work)
+
+
+def _deprecation(props: Mapping[str, Any]) -> dict[str, Any]:
+    """What `deprecate` changes, as audited: status, sunset and replacement."""
+    return {
+        "status": props.get("status"),
+        "sunsetAt": up.jsonable(props.get("sunsetAt")),
+        "replacedBy": props.get("replacedBy"),
+    }
 
 
 async def set_owner(ctx: Context, uid: str, owner: str, *, actor: str) -> Written[Stored]:

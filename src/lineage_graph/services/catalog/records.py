@@ -7,7 +7,7 @@ record with the `Outcome` of its write (an identical re-send is `Outcome.UNCHANG
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import StrEnum
+from enum import Enum, StrEnum
 from typing import TYPE_CHECKING, Final, Generic, TypeVar
 
 from lineage_graph.domain import Kind, Stored
@@ -17,7 +17,6 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from lineage_graph.domain import (
-        Bump,
         FeatureSetVersion,
         ModelVersion,
         ModelVersionInput,
@@ -36,6 +35,19 @@ MAX_BATCH: Final = 1_000
 
 APPROVABLE: Final = frozenset({Kind.MODEL_VERSION, Kind.DEPLOYMENT, Kind.FEATURE_SET_VERSION})
 DEPRECATABLE: Final = frozenset({Kind.FEATURE_SET_VERSION, Kind.MODEL_VERSION})
+
+
+INITIAL_BUMP: Final = "INITIAL"
+"""The `bump` stored for the first version of a feature set (no previous contract)."""
+
+
+class Keep(Enum):
+    """An optional field a write leaves out: the stored value stays (`None` clears it)."""
+
+    KEEP = "KEEP"
+
+
+KEEP: Final = Keep.KEEP
 
 
 class Outcome(StrEnum):
@@ -99,8 +111,8 @@ class Publication:
 @dataclass(frozen=True, slots=True)
 class PublishResult:
     written: Written[FeatureSetVersion]
-    bump: Bump | None
-    """The contract bump from the previous version (None for the first version)."""
+    bump: str
+    """The contract bump as stored: `INITIAL_BUMP` for the first version, else a `Bump` value."""
     warnings: tuple[Finding, ...] = ()
     """Policy warnings of the schema gate."""
 

@@ -23,6 +23,7 @@ from lineage_graph.services.audit.unit import utc_now
 from lineage_graph.services.catalog import data, features, lifecycle, registry, serving
 from lineage_graph.services.catalog.context import Context
 from lineage_graph.services.catalog.records import (
+    KEEP,
     MAX_BATCH,
     Approval,
     ColumnSource,
@@ -49,6 +50,7 @@ P = ParamSpec("P")
 T = TypeVar("T")
 
 __all__ = [
+    "KEEP",
     "MAX_BATCH",
     "Approval",
     "CatalogService",
