@@ -100,6 +100,10 @@ async def test_publish_first_version_then_resend_is_a_no_op(
         client, '{ node(uid: "featureset:risk/customer_profile@1") { ... on FeatureSetVersion { bump } } }'
     )
     assert stored["node"]["bump"] == "INITIAL"
+    feature = await gql(client, '{ node(uid: "feature:risk/customer_profile@1#age") { uid tags } }')
+    assert feature["node"] == {"uid": "feature:risk/customer_profile@1#age", "tags": []}, (
+        "Node.tags is [String!]!"
+    )
     reordered = await publish(client, {**V1, "features": list(reversed(V1["features"]))})
     assert reordered["outcome"] == "UNCHANGED"
     assert (await labels(graph)) == {"FeatureSet": 1, "FeatureSetVersion": 1, "Feature": 2}

@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Self
+from typing import Any, Final, Self
 
 import strawberry
 from strawberry.scalars import JSON
@@ -162,8 +162,8 @@ class Node:
     @classmethod
     def from_entry(cls, entry: Entry) -> Self:
         record = entry.record
-        # None for an interface field the record lacks (a Feature has no tags), as before
-        values = {name: getattr(record, name, None) for name in _record_fields(cls)}
+        # A field of the interface the record lacks: a Feature has no tags of its own.
+        values = {name: getattr(record, name, _ABSENT.get(name)) for name in _record_fields(cls)}
         return cls(record=record, extras=entry.extras, **values)
 
     owner = neighbour_field(
@@ -172,6 +172,8 @@ class Node:
 
 
 _RECORD_FIELDS: dict[type, tuple[str, ...]] = {}
+_ABSENT: Final[Mapping[str, Any]] = {"tags": ()}
+"""Values of `Node` fields a record may lack; any other missing field is null."""
 
 
 def _record_fields(cls: type[Any]) -> tuple[str, ...]:
