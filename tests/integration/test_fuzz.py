@@ -206,11 +206,13 @@ async def fuzz_settings(settings: Settings) -> Settings:
 async def fuzz_client(
     fuzz_settings: Settings, graph: Graph, session_engine: PolicyEngine
 ) -> AsyncIterator[httpx.AsyncClient]:
+    """The `client` of tests/conftest.py, on an app with the webhook configured."""
     app = create_app(fuzz_settings)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as http:
-            yield http
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url=BASE_URL) as http,
+    ):
+        yield http
 
 
 def rest_examples(label: str) -> int:
