@@ -44,6 +44,7 @@ async def _check_opa(runtime: Runtime) -> str | None:
     "/readyz",
     summary="Neo4j and OPA both answer, and OPA holds the policies this process pushed "
     "(pushed again if OPA lost them)",
+    responses={503: {"description": "Neo4j or OPA is down, or OPA lacks the policies: see problems"}},
 )
 async def readyz(request: Request) -> JSONResponse:
     runtime: Runtime = request.app.state.runtime
@@ -60,6 +61,6 @@ async def readyz(request: Request) -> JSONResponse:
     return JSONResponse(body, status_code=200 if not problems else 503)
 
 
-@router.get("/metrics", summary="Prometheus metrics")
+@router.get("/metrics", summary="Prometheus metrics", response_class=PlainTextResponse)
 async def metrics() -> Response:
     return PlainTextResponse(generate_latest().decode(), media_type=CONTENT_TYPE_LATEST)

@@ -154,9 +154,13 @@ async def authorize(
     status_code=201,
     summary="OpenLineage events (one, or a JSON array)",
     responses={
+        400: {"description": "The body is not JSON (or not valid gzip), or nests too deep; nothing stored"},
         401: {"description": "No valid bearer token (a tokens file is configured); nothing stored"},
         403: {"description": "lineage_graph.authz denies ingest; nothing stored"},
-        422: {"description": "Invalid events; nothing stored"},
+        409: {"description": "The catalog refuses a fact (e.g. a broken published contract); nothing stored"},
+        413: {"description": "The body is too large, received or inflated; nothing stored"},
+        415: {"description": "A Content-Encoding other than gzip or deflate; nothing stored"},
+        422: {"description": "Invalid events, or events over their caps; nothing stored"},
         503: {"description": "OPA cannot decide (fail closed), or Neo4j is unreachable; nothing stored"},
     },
 )
@@ -210,8 +214,14 @@ def _webhook_resource(payload: dict[str, Any], namespace: str) -> tuple[str, str
     "/webhooks/mlflow",
     summary="MLflow model-registry webhooks (HMAC-verified)",
     responses={
+        400: {"description": "The delivery is not a JSON object, or nests too deep; nothing stored"},
         401: {"description": "Bad or missing signature; nothing stored"},
         403: {"description": "lineage_graph.authz denies mlflow-webhook ingest; nothing stored"},
+        409: {"description": "The catalog refuses the model version; nothing stored"},
+        413: {"description": "The delivery is too large, received or inflated; nothing stored"},
+        415: {"description": "A Content-Encoding other than gzip or deflate; nothing stored"},
+        422: {"description": "The model version is invalid; nothing stored"},
+        502: {"description": "MLflow could not be read; nothing stored"},
         503: {
             "description": "Not configured, OPA cannot decide (fail closed), or Neo4j is unreachable; "
             "nothing stored"
