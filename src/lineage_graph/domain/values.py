@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import timedelta
 from typing import TYPE_CHECKING, Annotated, Any, Final, NoReturn
 
 from pydantic import AfterValidator, BeforeValidator, Field
@@ -64,6 +65,18 @@ def unique_by(what: str, attribute: str | None = None) -> AfterValidator:
         return values
 
     return AfterValidator(check)
+
+
+MAX_UTC_OFFSET: Final = timedelta(hours=18)
+"""The widest UTC offset Neo4j stores (Java's ZoneOffset); real zones stay within +-14:00."""
+
+
+def utc_offset_problem(value: datetime) -> str | None:
+    """Why `value` cannot be stored, if its UTC offset is beyond `MAX_UTC_OFFSET`."""
+    offset = value.utcoffset()
+    if offset is not None and abs(offset) > MAX_UTC_OFFSET:
+        return "its UTC offset must be within -18:00..+18:00"
+    return None
 
 
 def check_interval(started_at: datetime | None, ended_at: datetime | None) -> None:

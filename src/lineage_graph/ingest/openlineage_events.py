@@ -29,6 +29,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic.alias_generators import to_camel
 
 from lineage_graph.domain import ErrorCode, InvalidInput
+from lineage_graph.domain.values import Token, utc_offset_problem
 
 MAX_EVENTS: Final = 10_000
 """Most events one request (or one batch of a file import) may carry."""
@@ -52,7 +53,11 @@ def _text(value: object) -> object:
 
 
 def _utc(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    if (problem := utc_offset_problem(value)) is not None:
+        raise ValueError(problem)
+    return value
 
 
 def _has_time(value: object) -> object:
@@ -107,7 +112,7 @@ class Job(_Model):
 
 
 class Run(_Model):
-    run_id: Text
+    run_id: Token  # stored as a TransformRun's runId: no white space or control characters
     facets: Facets = Field(default_factory=dict)
 
 

@@ -15,6 +15,7 @@ from graphql import GraphQLError
 from strawberry.schema.types.base_scalars import DateTimeDefinition
 
 from lineage_graph.domain import ErrorCode
+from lineage_graph.domain.values import utc_offset_problem
 
 
 def _serialize_datetime(value: datetime) -> str:
@@ -25,12 +26,18 @@ def _parse_datetime(value: Any) -> datetime:
     try:
         if not isinstance(value, str):
             raise TypeError(value)
-        return datetime.fromisoformat(value)
+        parsed = datetime.fromisoformat(value)
     except (TypeError, ValueError):
         msg = f"not a date-time: {value!r}; use ISO 8601, e.g. 2026-11-26T10:00:00Z"
         raise GraphQLError(
             msg, extensions={"code": str(ErrorCode.INVALID_VALUE), "details": {"value": str(value)}}
         ) from None
+    if (problem := utc_offset_problem(parsed)) is not None:
+        raise GraphQLError(
+            f"not a storable date-time: {value!r}: {problem}",
+            extensions={"code": str(ErrorCode.INVALID_VALUE), "details": {"value": value}},
+        )
+    return parsed
 
 
 DateTime: Final = strawberry.scalar(
