@@ -5,6 +5,12 @@ transforms ← feature-set versions ← features ← model versions ← deployme
 runs, snapshots and evaluations. Fan-in is skewed: a few hub sources are read by a large
 share of transforms (as a company's core `orders` table is), and model versions consume
 features from several feature sets. The same seed always yields the same catalog.
+
+How a feature-set version records what it is computed from is its lineage shape (`SHAPES`):
+a producing job whose features derive from some of the job's inputs (the default), a producing
+job only, version-level `sources` only, or column-level `derivedFrom` only. Whatever the shape,
+the version is `DERIVED_FROM` every source it names or its features derive from, as `publish`
+writes it (docs/adr/0008-feature-set-versions-in-lineage.md).
 """
 
 from __future__ import annotations
@@ -22,6 +28,9 @@ Row = dict[str, Any]
 DTYPES = ("INT64", "FLOAT64", "FLOAT32", "STRING", "BOOL", "TIMESTAMP")
 CLASSIFICATIONS = ("PUBLIC", "INTERNAL", "INTERNAL", "CONFIDENTIAL", "PII")
 ENVIRONMENTS = ("dev", "staging", "prod")
+
+SHAPES = ("job+columns", "job", "sources", "columns")
+"""Lineage shapes of a feature-set version: producing job (+ column lineage), `sources`, `derivedFrom`."""
 
 SCALES = {"1k": 1_000, "10k": 10_000, "100k": 100_000, "1m": 1_000_000}
 
@@ -86,8 +95,14 @@ class Catalog:
         }
         for t in self.transforms:
             out["READS"] += [(t["uid"], s) for s in t["reads"]]
+        derived: dict[str, set[str]] = {}
+        for f in self.features:
+            derived.setdefault(f["version"], set()).update(f["derivedFrom"])
         for v in self.feature_set_versions:
-            out["PRODUCED_BY"].append((v["uid"], v["producedBy"]))
+            if v["producedBy"]:
+                out["PRODUCED_BY"].append((v["uid"], v["producedBy"]))
+            computed_from = set(v["sources"] or ()) | derived.get(v["uid"], set())
+            out["DERIVED_FROM"] += [(v["uid"], s) for s in sorted(computed_from)]
             out["VERSION_OF"].append((v["uid"], v["featureSet"]))
             if v["supersedes"]:
                 out["SUPERSEDES"].append((v["uid"], v["supersedes"]))
@@ -161,9 +176,14 @@ def _uid(
     return str(Uid.of(kind, namespace, name, version, field_))
 
 
-def generate(nodes: int, seed: int = 42) -> Catalog:
+def generate(nodes: int, seed: int = 42, shapes: tuple[str, ...] = SHAPES[:1]) -> Catalog:
     """A catalog of about ``nodes`` nodes; features are ~70% of them (each feature-set version
-    repeats its schema's features)."""
+    repeats its schema's features). Feature set ``i`` records its lineage in shape
+    ``shapes[i % len(shapes)]`` (`SHAPES`); the random draws do not depend on the shapes."""
+    unknown = set(shapes) - set(SHAPES)
+    if not shapes or unknown:
+        msg = f"shapes must be some of {SHAPES}, not {sorted(unknown) or 'none'}"
+        raise ValueError(msg)
     rng = random.Random(seed)
     cat = Catalog(seed=seed)
     unit = max(nodes // 82, 1)
@@ -206,6 +226,7 @@ def generate(nodes: int, seed: int = 42) -> Catalog:
         set_uid = _uid(Kind.FEATURE_SET, ns, name)
         cat.feature_sets.append({"uid": set_uid, "namespace": ns, "name": name, "owner": f"team:{ns}/{ns}"})
         transform = rng.choice(cat.transforms)
+        shape = shapes[i % len(shapes)]
         n_features = rng.randint(6, 14)
         schema = [(f"f{j}", rng.choice(DTYPES)) for j in range(n_features)]
         previous: str | None = None
@@ -221,13 +242,18 @@ def generate(nodes: int, seed: int = 42) -> Catalog:
                     "name": name,
                     "version": version,
                     "contract": f"1.{version - 1}.0",
-                    "producedBy": transform["uid"],
+                    "producedBy": transform["uid"] if shape.startswith("job") else None,
+                    "sources": transform["reads"] if shape == "sources" else None,
                     "supersedes": previous,
                     "features": [{"name": f, "dtype": d} for f, d in schema],
                 }
             )
             for f, d in schema:
                 derived = rng.sample(transform["reads"], k=min(len(transform["reads"]), rng.randint(1, 2)))
+                if shape == "job":
+                    derived = []
+                elif shape == "sources":
+                    derived = list(transform["reads"])  # what publish writes for a feature without its own
                 cat.features.append(
                     {
                         "uid": _uid(Kind.FEATURE, ns, name, version, f),

@@ -68,14 +68,10 @@ EXPECTED: dict[str, list[dict[str, Any]]] = {
         {
             "source": demo.CUSTOMERS,
             "deployment": deployment,
-            "hops": 3,
-            "shortestPaths": 5,
-            "path": [
-                deployment,
-                version,
-                "transform:dbt%3A%2F%2Ffinance/customer_profile_daily",
-                demo.CUSTOMERS,
-            ],
+            # the served version is DERIVED_FROM customers (ADR 0008): one shortest path, 2 hops
+            "hops": 2,
+            "shortestPaths": 1,
+            "path": [deployment, version, demo.CUSTOMERS],
         }
         for (_, deployment), version in zip(
             demo.PII_PATHS,

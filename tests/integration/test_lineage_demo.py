@@ -290,7 +290,12 @@ async def test_graphql_fields(client: httpx.AsyncClient, demo_graph: Graph) -> N
     assert {n["kind"] for n in lineage["nodes"][1:]} == {"Transform", "FeatureSetVersion"}
     assert lineage["nodes"][1]["node"]["uid"] == lineage["nodes"][1]["uid"]
     assert {n["namespace"] for n in lineage["nodes"][1:]} <= {"dbt://finance", "airflow://risk", "risk"}
-    assert all(e["type"] in {"READS", "PRODUCED_BY"} for e in lineage["edges"])
+    assert all(e["type"] in {"READS", "PRODUCED_BY", "DERIVED_FROM"} for e in lineage["edges"])
+    derived = {(e["from"], e["to"]) for e in lineage["edges"] if e["type"] == "DERIVED_FROM"}
+    versions = {n["uid"] for n in lineage["nodes"] if n["kind"] == "FeatureSetVersion"}
+    assert derived == {(v, LOANS) for v in versions}, (
+        "every version computed from loans, one hop away (ADR 0008)"
+    )
     assert lineage["truncated"] is False
     assert lineage["truncatedReason"] is None
     impact = data["impact"]

@@ -9,14 +9,14 @@ from typing import TYPE_CHECKING
 
 import networkx as nx
 import pytest
-from bench.generator import generate
+from bench.generator import SHAPES, generate
 from bench.loaders import load_raw
 
 from lineage_graph.services.lineage.impact import ImpactService
 from lineage_graph.services.lineage.walks import LINEAGE_TYPES, LineageService
 from tests.cypher import cypher
 from tests.graphql_client import gql
-from tests.integration.test_lineage_traversal import T0, TestGraph, uid
+from tests.integration.test_lineage_traversal import T0, TestGraph, depends_on, uid
 
 if TYPE_CHECKING:
     import httpx
@@ -96,14 +96,11 @@ async def test_cycles_count_simple_paths(graph: Graph) -> None:
         check_paths(impact, impact.feature_set_versions, dg)
 
 
-async def test_generated_catalog_impact_matches_networkx(graph: Graph) -> None:
-    catalog = generate(3_000, seed=3)
+@pytest.mark.parametrize("shapes", [SHAPES[:1], SHAPES], ids=["job+columns", "every-shape"])
+async def test_generated_catalog_impact_matches_networkx(graph: Graph, shapes: tuple[str, ...]) -> None:
+    catalog = generate(3_000, seed=3, shapes=shapes)
     await load_raw(graph, catalog)
-    edges = catalog.edges()
-    dg = nx.DiGraph()
-    for type_, pairs in edges.items():
-        if type_ in LINEAGE_TYPES:
-            dg.add_edges_from((b, a) for a, b in pairs)
+    dg = depends_on(catalog).reverse()
     kinds = {row["uid"]: table for table, rows in catalog.tables().items() for row in rows}
     environment = {d["uid"]: d["environment"] for d in catalog.deployments}
     service = ImpactService(graph)

@@ -2,7 +2,9 @@
 
 Publishing checks the version order and the schema change against the latest version
 (`domain.check_publish`), records the contract bump it required, creates the version's
-features (``DEFINED_IN``) with their column lineage (``DERIVED_FROM``), and is judged by the
+features (``DEFINED_IN``) with their column lineage (``DERIVED_FROM``), makes the version itself
+``DERIVED_FROM`` every source or snapshot it was computed from (its ``sources`` and what its
+features derive from, docs/adr/0008-feature-set-versions-in-lineage.md), and is judged by the
 schema gate when the service has gates. Re-publishing an identical version is a no-op; a
 different payload under a published version is `ImmutableConflict`.
 """
@@ -110,6 +112,7 @@ async def publish_feature_set_version(ctx: Context, publication: Publication, *,
                 ]
             else:
                 edges += [Edge(feature.uid, EdgeType.DERIVED_FROM, s, {"columns": []}) for s in sources]
+        edges += [Edge(uid, EdgeType.DERIVED_FROM, s) for s in _version_sources(sources, feature_sources)]
         await unit.store.merge_edges(edges)
         warnings = await ctx.gates.publish(unit, uid) if ctx.gates else ()
         unit.audit("publishFeatureSetVersion", uid, None, incoming)
@@ -117,6 +120,13 @@ async def publish_feature_set_version(ctx: Context, publication: Publication, *,
         return PublishResult(written(record, Outcome.CREATED, FeatureSetVersion), bump, warnings)
 
     return await ctx.run(actor, work)
+
+
+def _version_sources(
+    sources: Sequence[str], feature_sources: Mapping[str, Mapping[str, Sequence[str]]]
+) -> list[str]:
+    """What a version is computed from: its own `sources` and every source its features derive from."""
+    return sorted({*sources, *(s for own in feature_sources.values() for s in own)})
 
 
 def _feature_sources(
