@@ -73,10 +73,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     async def context_getter(request: Request) -> Context:
         runtime = request.app.state.runtime
+        principal = request_principal(runtime, request.headers)  # once per request
         operation = request.method == "POST" or "query" in request.query_params
-        if operation and not is_authenticated(runtime, request_principal(runtime, request.headers)):
+        if operation and not is_authenticated(runtime, principal):
             raise Unauthenticated  # GraphiQL's page itself (GET without a query) stays open
-        return Context(runtime)
+        return Context(runtime, principal)
 
     async def unauthenticated(_: Request, __: Exception) -> JSONResponse:
         error = {

@@ -9,7 +9,7 @@ from strawberry.fastapi import BaseContext
 
 from lineage_graph.api.graphql.access import AccessGuard
 from lineage_graph.api.graphql.loaders import Loaders
-from lineage_graph.api.principal import ANONYMOUS, request_principal
+from lineage_graph.api.principal import ANONYMOUS
 from lineage_graph.services.catalog.queries import CatalogQueries
 from lineage_graph.services.catalog.service import CatalogService
 from lineage_graph.services.governance.decisions import Governor
@@ -21,13 +21,10 @@ if TYPE_CHECKING:
 
 
 class Context(BaseContext):
-    def __init__(self, runtime: Runtime) -> None:
+    def __init__(self, runtime: Runtime, principal: Principal) -> None:
         super().__init__()
         self.runtime = runtime
-
-    @cached_property
-    def principal(self) -> Principal:
-        return request_principal(self.runtime, getattr(self.request, "headers", None))
+        self.principal = principal
 
     @cached_property
     def actor(self) -> str:
