@@ -104,3 +104,12 @@ async def test_introspection_can_be_turned_off(
                     "code": "INTROSPECTION_DISABLED",
                     "introspection": "nobody",
                 }
+
+
+async def test_date_times_neo4j_cannot_store_are_refused_with_a_code(client: httpx.AsyncClient) -> None:
+    query = 'query($at: DateTime) { lineage(uid: "source:s3%3A%2F%2Flake/x", asOf: $at) { truncated } }'
+    for value, reason in [("yesterday", "not a date-time"), ("2026-11-26T10:00:00+19:00", "UTC offset")]:
+        body = await post(client, query, at=value)
+        [error] = body["errors"]
+        assert error["extensions"]["code"] == "INVALID_VALUE", error
+        assert reason in error["message"]
